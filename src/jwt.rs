@@ -1,0 +1,594 @@
+//! Compact JWS (RFC 7515) with HS256, HS384 and HS512: sign, verify, and decoding without
+//! verification kept visibly apart ([`decode_unverified`]).
+//!
+//! Verification runs in the order of the design, each failure with its own code: size, three
+//! segments, canonical base64url, header a JSON object, `alg` in the allow-list, no `crit`,
+//! `typ` `JWT`, key by `kid`, signature (constant time), payload a JSON object, time claims.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::claims::{self, TimeClaims, Validation};
+use crate::error::{Error, ErrorCode};
+use crate::keys::KeyRing;
+
+/// A JSON object: the payload of a token, or a session's data.
+pub type Claims = Map<String, Value>;
+
+/// An HMAC algorithm of RFC 7518 §3.2.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::jwt::Algorithm;
+/// let alg: Algorithm = "hs512".parse()?;
+/// assert_eq!(alg, Algorithm::HS512);
+/// assert_eq!(alg.as_str(), "HS512");
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(clippy::upper_case_acronyms)]
+pub enum Algorithm {
+    /// HMAC with SHA-256, the default.
+    HS256,
+    /// HMAC with SHA-384.
+    HS384,
+    /// HMAC with SHA-512.
+    HS512,
+}
+
+impl Algorithm {
+    /// The name used in the `alg` header.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::HS256 => "HS256",
+            Algorithm::HS384 => "HS384",
+            Algorithm::HS512 => "HS512",
+        }
+    }
+
+    /// Size of the MAC (and the minimum key size RFC 7518 asks for), in bytes.
+    pub const fn mac_len(self) -> usize {
+        match self {
+            Algorithm::HS256 => 32,
+            Algorithm::HS384 => 48,
+            Algorithm::HS512 => 64,
+        }
+    }
+
+    /// The algorithm a header names, exactly as spelled there (`alg` is case-sensitive).
+    fn from_header(name: &str) -> Option<Algorithm> {
+        match name {
+            "HS256" => Some(Algorithm::HS256),
+            "HS384" => Some(Algorithm::HS384),
+            "HS512" => Some(Algorithm::HS512),
+            _ => None,
+        }
+    }
+}
+
+impl std::str::FromStr for Algorithm {
+    type Err = Error;
+
+    /// Parses a configured name, case-insensitively (`HS256`, `hs384`, …).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Algorithm::from_header(&s.trim().to_ascii_uppercase()).ok_or_else(|| {
+            Error::config(format!("unsupported algorithm {s:?}: use HS256, HS384 or HS512"))
+        })
+    }
+}
+
+impl std::fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The header of a verified token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// The algorithm that signed it.
+    pub alg: Algorithm,
+    /// The key id, when the token carried one.
+    pub kid: Option<String>,
+}
+
+/// A token that verified.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verified {
+    /// Its header.
+    pub header: Header,
+    /// Its payload (the session data plus the time claims).
+    pub claims: Claims,
+    /// Its time claims, as whole seconds.
+    pub time: TimeClaims,
+    /// Index in the key ring of the key that verified it: 0 is the current key, more is a
+    /// previous key (the token is due to be re-signed).
+    pub key_index: usize,
+}
+
+impl Verified {
+    /// Whether the token lacks `exp`, as the legacy `wsgi_jwt_session` tokens do.
+    pub fn is_legacy(&self) -> bool {
+        self.time.exp.is_none()
+    }
+}
+
+/// Encodes bytes as unpadded base64url.
+pub fn b64_encode(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decodes one segment: unpadded base64url, canonical (no `=`, no non-zero trailing bits).
+///
+/// # Errors
+///
+/// [`ErrorCode::BadBase64`].
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{jwt::decode_segment, ErrorCode};
+/// assert_eq!(decode_segment("e30").unwrap(), b"{}");
+/// assert_eq!(decode_segment("e31").unwrap_err().code(), ErrorCode::BadBase64);
+/// assert_eq!(decode_segment("e30=").unwrap_err().code(), ErrorCode::BadBase64);
+/// ```
+pub fn decode_segment(segment: &str) -> Result<Vec<u8>, Error> {
+    URL_SAFE_NO_PAD
+        .decode(segment)
+        .map_err(|_| Error::new(ErrorCode::BadBase64, "segment is not canonical unpadded base64url"))
+}
+
+/// Splits a compact JWS into its three non-empty segments, after checking its size.
+///
+/// # Errors
+///
+/// [`ErrorCode::TooLarge`] past `max_bytes`; [`ErrorCode::Malformed`] unless there are exactly
+/// three non-empty segments.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{jwt::split_token, ErrorCode};
+/// assert_eq!(split_token("a.b.c", 100).unwrap(), ["a", "b", "c"]);
+/// assert_eq!(split_token("a.b", 100).unwrap_err().code(), ErrorCode::Malformed);
+/// assert_eq!(split_token("a.b.c", 4).unwrap_err().code(), ErrorCode::TooLarge);
+/// ```
+pub fn split_token(token: &str, max_bytes: usize) -> Result<[&str; 3], Error> {
+    if token.len() > max_bytes {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            format!("token is {} bytes; the limit is {max_bytes}", token.len()),
+        ));
+    }
+    let mut parts = token.split('.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(h), Some(p), Some(s), None) if !h.is_empty() && !p.is_empty() && !s.is_empty() => Ok([h, p, s]),
+        (_, _, _, Some(_)) => Err(Error::new(
+            ErrorCode::Malformed,
+            "token has more than three segments (a JWE or garbage, not a JWS)",
+        )),
+        _ => Err(Error::new(ErrorCode::Malformed, "token must be three non-empty base64url segments")),
+    }
+}
+
+/// Parses JSON that must be an object. Serde would also accept an array for a struct, so the
+/// first byte is checked; serde_json bounds nesting (128 levels) and rejects trailing data.
+fn parse_object<'de, T: Deserialize<'de>>(bytes: &'de [u8], what: &'static str) -> Result<T, Error> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return Err(Error::new(ErrorCode::BadJson, format!("{what} is not a JSON object")));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        // serde_json's message names a line and column, never the input itself.
+        Error::new(ErrorCode::BadJson, format!("{what} is not a valid JSON object ({e})"))
+    })
+}
+
+/// The header members we act on. Derived deserialization refuses a duplicated member, so a
+/// header cannot say `"alg":"HS256"` to one parser and `"alg":"none"` to another.
+#[derive(Deserialize)]
+struct RawHeader {
+    alg: Option<Value>,
+    typ: Option<Value>,
+    kid: Option<Value>,
+    crit: Option<serde::de::IgnoredAny>,
+}
+
+fn check_header(raw: RawHeader, allowed: &[Algorithm]) -> Result<Header, Error> {
+    let alg = match &raw.alg {
+        Some(Value::String(name)) if name.eq_ignore_ascii_case("none") => {
+            return Err(Error::new(ErrorCode::UnsupportedAlgorithm, "alg `none` is never accepted"));
+        }
+        Some(Value::String(name)) => match Algorithm::from_header(name) {
+            Some(alg) if allowed.contains(&alg) => alg,
+            _ => return Err(Error::new(ErrorCode::UnsupportedAlgorithm, "alg is not in the allow-list")),
+        },
+        Some(_) => return Err(Error::new(ErrorCode::UnsupportedAlgorithm, "alg is not a string")),
+        None => return Err(Error::new(ErrorCode::UnsupportedAlgorithm, "header has no alg")),
+    };
+    if raw.crit.is_some() {
+        // RFC 7515 §4.1.11: we understand no extension, so any `crit` must be rejected.
+        return Err(Error::new(ErrorCode::Malformed, "header has `crit`; no extensions are supported"));
+    }
+    match &raw.typ {
+        None => {}
+        Some(Value::String(t)) if t.eq_ignore_ascii_case("JWT") => {}
+        Some(_) => return Err(Error::new(ErrorCode::Malformed, "header typ is not JWT")),
+    }
+    let kid = match raw.kid {
+        None => None,
+        Some(Value::String(k)) => Some(k),
+        Some(_) => return Err(Error::new(ErrorCode::Malformed, "header kid is not a string")),
+    };
+    Ok(Header { alg, kid })
+}
+
+/// Verifies a token against a key ring, at time `now` (seconds since the Unix epoch).
+///
+/// # Errors
+///
+/// The first failing check's code, in the order of the module docs: [`ErrorCode::TooLarge`],
+/// [`ErrorCode::Malformed`], [`ErrorCode::BadBase64`], [`ErrorCode::BadJson`],
+/// [`ErrorCode::UnsupportedAlgorithm`], [`ErrorCode::UnknownKey`], [`ErrorCode::BadSignature`],
+/// then the time checks of [`claims::check`].
+///
+/// # Examples
+///
+/// ```
+/// use serde_json::json;
+/// use worker_jwt_session::{claims::Validation, jwt, keys::KeyRing, ErrorCode};
+/// let ring = KeyRing::new("a secret of at least thirty-two bytes!!")?;
+/// let claims = json!({"counter": 1, "iat": 1000, "exp": 2000});
+/// let token = jwt::sign(claims.as_object().unwrap(), &ring, jwt::Algorithm::HS256)?;
+/// let ok = jwt::verify(&token, &ring, &Validation::default(), 1500)?;
+/// assert_eq!(ok.claims["counter"], 1);
+/// let other = KeyRing::new("another secret of at least thirty-two bytes")?;
+/// let err = jwt::verify(&token, &other, &Validation::default(), 1500).unwrap_err();
+/// assert_eq!(err.code(), ErrorCode::BadSignature);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
+pub fn verify(token: &str, ring: &KeyRing, validation: &Validation, now: u64) -> Result<Verified, Error> {
+    let [h64, p64, s64] = split_token(token, validation.max_token_bytes)?;
+    let header_bytes = decode_segment(h64)?;
+    let payload_bytes = decode_segment(p64)?;
+    let signature = decode_segment(s64)?;
+    let header = check_header(parse_object(&header_bytes, "header")?, &validation.algorithms)?;
+
+    let signing_input = token.get(..h64.len() + 1 + p64.len()).unwrap_or_default().as_bytes();
+    let key_index = match &header.kid {
+        Some(kid) => {
+            let (index, key) = ring
+                .find(kid)
+                .ok_or_else(|| Error::new(ErrorCode::UnknownKey, "no configured key has the token's kid"))?;
+            key.verify(header.alg, signing_input, &signature).then_some(index)
+        }
+        None => ring
+            .keys()
+            .iter()
+            .position(|key| key.verify(header.alg, signing_input, &signature)),
+    }
+    .ok_or_else(|| Error::new(ErrorCode::BadSignature, "signature does not match"))?;
+
+    let claims: Claims = parse_object(&payload_bytes, "payload")?;
+    let time = claims::check(&claims, validation, now)?;
+    Ok(Verified {
+        header,
+        claims,
+        time,
+        key_index,
+    })
+}
+
+/// Signs `claims` with the ring's current key. The header is `{"alg":…,"typ":"JWT"}` in that
+/// order, as PyJWT writes it, with `"kid"` added when the ring holds more than one key.
+///
+/// The claims are signed as given: the session layer adds `iat`/`exp`.
+///
+/// # Errors
+///
+/// [`ErrorCode::BadJson`] if serialization fails (it does not for a `Map` of `Value`s).
+///
+/// # Examples
+///
+/// ```
+/// use serde_json::json;
+/// use worker_jwt_session::{jwt, keys::KeyRing};
+/// let ring = KeyRing::new("Use something big and randomly-generated here")?;
+/// let token = jwt::sign(json!({"counter": 1}).as_object().unwrap(), &ring, jwt::Algorithm::HS256)?;
+/// // Byte for byte the cookie of the wsgi_jwt_session README.
+/// assert_eq!(token, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q");
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
+pub fn sign(claims: &Claims, ring: &KeyRing, alg: Algorithm) -> Result<String, Error> {
+    let payload = serde_json::to_vec(claims)
+        .map_err(|e| Error::new(ErrorCode::BadJson, format!("claims cannot be serialized ({e})")))?;
+    let key = ring.current();
+    let header = if ring.writes_kid() {
+        // The kid is base64url, so it needs no JSON escaping.
+        format!(r#"{{"alg":"{}","typ":"JWT","kid":"{}"}}"#, alg.as_str(), key.kid())
+    } else {
+        format!(r#"{{"alg":"{}","typ":"JWT"}}"#, alg.as_str())
+    };
+    let mut token = String::with_capacity((header.len() + payload.len()) * 4 / 3 + alg.mac_len() * 4 / 3 + 4);
+    URL_SAFE_NO_PAD.encode_string(header.as_bytes(), &mut token);
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(&payload, &mut token);
+    let signature = key.sign(alg, token.as_bytes());
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(&signature, &mut token);
+    Ok(token)
+}
+
+/// Which part [`decode_unverified_json`] returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// The JOSE header.
+    Header,
+    /// The payload (the session).
+    Payload,
+}
+
+/// The JSON text of a token's header or payload, checked to be UTF-8 and to start as an object,
+/// **without verifying the signature**. For the browser, whose `JSON.parse` then gives numbers
+/// and key order as JavaScript expects, and for the CLI's `decode`.
+///
+/// # Errors
+///
+/// [`ErrorCode::TooLarge`], [`ErrorCode::Malformed`], [`ErrorCode::BadBase64`],
+/// [`ErrorCode::BadJson`] (not UTF-8, or not starting with `{`).
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::jwt::{decode_unverified_json, Part};
+/// let t = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
+/// assert_eq!(decode_unverified_json(t, Part::Payload).unwrap(), r#"{"counter":1}"#);
+/// ```
+pub fn decode_unverified_json(token: &str, part: Part) -> Result<String, Error> {
+    let [h64, p64, _] = split_token(token, claims::DEFAULT_MAX_TOKEN_BYTES)?;
+    let (segment, what) = match part {
+        Part::Header => (h64, "header"),
+        Part::Payload => (p64, "payload"),
+    };
+    let text = String::from_utf8(decode_segment(segment)?)
+        .map_err(|_| Error::new(ErrorCode::BadJson, format!("{what} is not UTF-8")))?;
+    if !text.trim_start().starts_with('{') {
+        return Err(Error::new(ErrorCode::BadJson, format!("{what} is not a JSON object")));
+    }
+    Ok(text)
+}
+
+/// The payload of a token as a JSON object, **without verifying the signature**: for display
+/// only, never for a decision.
+///
+/// # Errors
+///
+/// As [`decode_unverified_json`], plus [`ErrorCode::BadJson`] for invalid JSON.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::jwt::decode_unverified;
+/// let t = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoyfQ.1FapXphQivj9kYFArjb6I-Jr-2skXk_G5kCTbqJDOA0";
+/// assert_eq!(decode_unverified(t).unwrap()["counter"], 2);
+/// ```
+pub fn decode_unverified(token: &str) -> Result<Claims, Error> {
+    parse_object(decode_unverified_json(token, Part::Payload)?.as_bytes(), "payload")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const WSGI_SECRET: &str = "Use something big and randomly-generated here";
+    const WSGI_1: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
+    const WSGI_2: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoyfQ.1FapXphQivj9kYFArjb6I-Jr-2skXk_G5kCTbqJDOA0";
+
+    fn ring() -> KeyRing {
+        KeyRing::new("0123456789abcdef0123456789abcdef").unwrap()
+    }
+
+    fn obj(v: Value) -> Claims {
+        v.as_object().cloned().unwrap()
+    }
+
+    fn code(r: Result<Verified, Error>) -> ErrorCode {
+        r.unwrap_err().code()
+    }
+
+    #[test]
+    fn rfc7515_a1_hs256_example_verifies() {
+        // RFC 7515 Appendix A.1: the header has a CRLF and spaces, so its bytes must be used
+        // as sent, not re-serialized. Its exp (1300819380) is in 2011.
+        let key = [
+            3u8, 35, 53, 75, 43, 15, 165, 188, 131, 126, 6, 101, 119, 123, 166, 143, 90, 179, 40, 230, 240, 84,
+            201, 40, 169, 15, 132, 178, 210, 80, 46, 191, 211, 251, 90, 146, 210, 6, 71, 239, 150, 138, 180, 195,
+            119, 98, 61, 34, 61, 46, 33, 114, 5, 46, 79, 8, 192, 205, 154, 245, 103, 208, 128, 163,
+        ];
+        let token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        let ring = KeyRing::new(key).unwrap();
+        let v = verify(token, &ring, &Validation::default(), 1_300_819_000).unwrap();
+        assert_eq!(v.claims["iss"], "joe");
+        assert_eq!(v.claims["http://example.com/is_root"], true);
+        assert_eq!(v.time.exp, Some(1_300_819_380));
+        assert_eq!(code(verify(token, &ring, &Validation::default(), 1_300_819_410)), ErrorCode::Expired);
+        assert_eq!(
+            decode_unverified_json(token, Part::Header).unwrap().as_bytes(),
+            b"{\"typ\":\"JWT\",\r\n \"alg\":\"HS256\"}"
+        );
+    }
+
+    #[test]
+    fn wsgi_jwt_session_cookies_are_legacy_tokens() {
+        let ring = KeyRing::new(WSGI_SECRET).unwrap();
+        let legacy = Validation { require_exp: false, ..Validation::default() };
+        for (token, n) in [(WSGI_1, 1), (WSGI_2, 2)] {
+            let v = verify(token, &ring, &legacy, 1_800_000_000).unwrap();
+            assert_eq!(v.claims, obj(json!({ "counter": n })));
+            assert!(v.is_legacy());
+            assert_eq!(code(verify(token, &ring, &Validation::default(), 0)), ErrorCode::MissingExp);
+        }
+        assert_eq!(sign(&obj(json!({"counter": 2})), &ring, Algorithm::HS256).unwrap(), WSGI_2);
+    }
+
+    #[test]
+    fn round_trip_each_algorithm_and_allow_list() {
+        let ring = KeyRing::new([7u8; 64]).unwrap();
+        let all = Validation {
+            algorithms: vec![Algorithm::HS256, Algorithm::HS384, Algorithm::HS512],
+            ..Validation::default()
+        };
+        for alg in [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512] {
+            let t = sign(&obj(json!({"a": "b", "exp": 100})), &ring, alg).unwrap();
+            let v = verify(&t, &ring, &all, 50).unwrap();
+            assert_eq!(v.header.alg, alg);
+            let sig = decode_segment(t.rsplit('.').next().unwrap()).unwrap();
+            assert_eq!(sig.len(), alg.mac_len());
+            if alg != Algorithm::HS256 {
+                assert_eq!(code(verify(&t, &ring, &Validation::default(), 50)), ErrorCode::UnsupportedAlgorithm);
+            }
+        }
+    }
+
+    #[test]
+    fn previous_key_verifies_with_its_index_and_kid() {
+        let old = KeyRing::new("old secret old secret old secret!!").unwrap();
+        let t_old = sign(&obj(json!({"exp": 100})), &old, Algorithm::HS256).unwrap();
+        let ring = KeyRing::new("new secret new secret new secret!!")
+            .unwrap()
+            .with_previous("old secret old secret old secret!!")
+            .unwrap();
+        assert_eq!(verify(&t_old, &ring, &Validation::default(), 1).unwrap().key_index, 1);
+        let t_new = sign(&obj(json!({"exp": 100})), &ring, Algorithm::HS256).unwrap();
+        let v = verify(&t_new, &ring, &Validation::default(), 1).unwrap();
+        assert_eq!((v.key_index, v.header.kid.as_deref()), (0, Some(ring.current().kid())));
+        assert_eq!(code(verify(&t_new, &old, &Validation::default(), 1)), ErrorCode::UnknownKey);
+    }
+
+    fn forge(header: &str, payload: &str, sig: &[u8]) -> String {
+        format!("{}.{}.{}", b64_encode(header.as_bytes()), b64_encode(payload.as_bytes()), b64_encode(sig))
+    }
+
+    fn signed(header: &str, payload: &str) -> String {
+        let r = ring();
+        let input = format!("{}.{}", b64_encode(header.as_bytes()), b64_encode(payload.as_bytes()));
+        let sig = r.current().sign(Algorithm::HS256, input.as_bytes());
+        format!("{input}.{}", b64_encode(&sig))
+    }
+
+    #[test]
+    fn header_checks_come_in_order_with_distinct_codes() {
+        let r = ring();
+        let v = Validation::default();
+        let p = r#"{"exp":100}"#;
+        let cases: &[(&str, ErrorCode)] = &[
+            (r#"{"alg":"none"}"#, ErrorCode::UnsupportedAlgorithm),
+            (r#"{"alg":"nOnE","typ":"JWT"}"#, ErrorCode::UnsupportedAlgorithm),
+            (r#"{"alg":"RS256"}"#, ErrorCode::UnsupportedAlgorithm),
+            (r#"{"alg":"hs256"}"#, ErrorCode::UnsupportedAlgorithm),
+            (r#"{"alg":256}"#, ErrorCode::UnsupportedAlgorithm),
+            (r#"{"typ":"JWT"}"#, ErrorCode::UnsupportedAlgorithm),
+            (r#"{"alg":"HS256","alg":"none"}"#, ErrorCode::BadJson),
+            (r#"["HS256"]"#, ErrorCode::BadJson),
+            (r#"{"alg":"HS256"} x"#, ErrorCode::BadJson),
+            (r#"{"alg":"HS256","crit":["exp"]}"#, ErrorCode::Malformed),
+            (r#"{"alg":"HS256","typ":"JWE"}"#, ErrorCode::Malformed),
+            (r#"{"alg":"HS256","kid":7}"#, ErrorCode::Malformed),
+            (r#"{"alg":"HS256","kid":"../../etc/passwd"}"#, ErrorCode::UnknownKey),
+        ];
+        for (header, want) in cases {
+            assert_eq!(code(verify(&signed(header, p), &r, &v, 1)), *want, "{header}");
+        }
+        assert!(verify(&signed(r#"{"alg":"HS256","typ":"jwt"}"#, p), &r, &v, 1).is_ok());
+        assert!(verify(&signed(r#"{"alg":"HS256"}"#, p), &r, &v, 1).is_ok());
+    }
+
+    #[test]
+    fn payload_must_be_a_json_object_after_the_signature() {
+        let r = ring();
+        let v = Validation::default();
+        let h = r#"{"alg":"HS256","typ":"JWT"}"#;
+        for p in ["[1]", "1", "\"x\"", "{\"a\":1} {}", "{", "null"] {
+            assert_eq!(code(verify(&signed(h, p), &r, &v, 1)), ErrorCode::BadJson, "{p}");
+            // Unsigned garbage fails on the signature first: nothing is parsed for a forger.
+            assert_eq!(code(verify(&forge(h, p, &[0; 32]), &r, &v, 1)), ErrorCode::BadSignature, "{p}");
+        }
+        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(code(verify(&signed(h, &deep), &r, &Validation { max_token_bytes: usize::MAX, ..v }, 1)), ErrorCode::BadJson);
+    }
+
+    #[test]
+    fn structure_and_base64_errors() {
+        let r = ring();
+        let v = Validation::default();
+        let good = signed(r#"{"alg":"HS256"}"#, r#"{"exp":9}"#);
+        let (h, rest) = good.split_once('.').unwrap();
+        let (p, s) = rest.split_once('.').unwrap();
+        let cases: Vec<(String, ErrorCode)> = vec![
+            (String::new(), ErrorCode::Malformed),
+            (h.to_string(), ErrorCode::Malformed),
+            (format!("{h}.{p}"), ErrorCode::Malformed),
+            (format!("{h}.{p}.{s}.{s}"), ErrorCode::Malformed),
+            (format!("{h}.{p}.{s}.{s}.{s}"), ErrorCode::Malformed),
+            (format!("{h}..{s}"), ErrorCode::Malformed),
+            (format!("{h}.{p}."), ErrorCode::Malformed),
+            (format!("{h}=.{p}.{s}"), ErrorCode::BadBase64),
+            (format!("{h}.{p}.{s}="), ErrorCode::BadBase64),
+            (format!("{h}.{p}+.{s}"), ErrorCode::BadBase64),
+            (format!("{h}.{p}.{s}/"), ErrorCode::BadBase64),
+            (format!("{h}.{p}.{}", s.replace('_', "é")), ErrorCode::BadBase64),
+            ("a".repeat(70_000), ErrorCode::TooLarge),
+        ];
+        for (t, want) in cases {
+            assert_eq!(code(verify(&t, &r, &v, 1)), want, "{t:.60}");
+        }
+        // Non-zero trailing bits: "e31" decodes to "{}" in a lenient decoder.
+        assert_eq!(code(verify(&format!("e31.{p}.{s}"), &r, &v, 1)), ErrorCode::BadBase64);
+    }
+
+    #[test]
+    fn tampering_with_any_byte_is_rejected() {
+        let r = ring();
+        let token = sign(&obj(json!({"counter": 1, "exp": 100})), &r, Algorithm::HS256).unwrap();
+        let mut bytes = token.clone().into_bytes();
+        for i in 0..bytes.len() {
+            let orig = bytes[i];
+            for replacement in [b'A', b'x', b'.', b'-'] {
+                if replacement == orig {
+                    continue;
+                }
+                bytes[i] = replacement;
+                let t = String::from_utf8(bytes.clone()).unwrap();
+                assert!(verify(&t, &r, &Validation::default(), 1).is_err(), "byte {i} -> {replacement}");
+            }
+            bytes[i] = orig;
+        }
+        assert!(verify(&token, &r, &Validation::default(), 1).is_ok());
+    }
+
+    #[test]
+    fn signature_of_wrong_length_is_bad_signature() {
+        let r = ring();
+        let token = sign(&obj(json!({"exp": 100})), &r, Algorithm::HS256).unwrap();
+        let (input, s) = token.rsplit_once('.').unwrap();
+        let sig = decode_segment(s).unwrap();
+        for bad in [&sig[..31], &[sig.as_slice(), &[0]].concat()[..], &[0u8; 64][..]] {
+            let t = format!("{input}.{}", b64_encode(bad));
+            assert_eq!(code(verify(&t, &r, &Validation::default(), 1)), ErrorCode::BadSignature);
+        }
+    }
+
+    #[test]
+    fn decode_unverified_reads_without_a_key() {
+        assert_eq!(decode_unverified(WSGI_1).unwrap(), obj(json!({"counter": 1})));
+        assert_eq!(decode_unverified_json(WSGI_1, Part::Header).unwrap(), r#"{"alg":"HS256","typ":"JWT"}"#);
+        let not_obj = forge("{}", "[1]", b"x");
+        assert_eq!(decode_unverified(&not_obj).unwrap_err().code(), ErrorCode::BadJson);
+        let not_utf8 = format!("e30.{}.e30", b64_encode(&[0x7b, 0xff, 0x7d]));
+        assert_eq!(decode_unverified_json(&not_utf8, Part::Payload).unwrap_err().code(), ErrorCode::BadJson);
+    }
+}
