@@ -1,0 +1,443 @@
+//! The session a handler reads and changes: a JSON object with change tracking.
+//!
+//! A [`Session`] is a cheap clone over shared state, so a handler can pass it around (or store
+//! it in a request extension) and the middleware still sees every change when it commits.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::claims::RESERVED_CLAIMS;
+use crate::error::{Error, ErrorCode};
+use crate::jwt::{Claims, Verified};
+use crate::policy::Origin;
+
+#[derive(Debug)]
+struct Inner {
+    data: Claims,
+    origin: Origin,
+    /// When the session began (`orig_iat`), if it came from a valid token.
+    start: Option<u64>,
+    /// Code of the first cookie that failed verification, for the log.
+    rejected: Option<ErrorCode>,
+    /// Names of our cookies the request carried, to expire the ones no longer used.
+    present: Vec<String>,
+    accessed: bool,
+    modified: bool,
+    destroyed: bool,
+    regenerated: bool,
+}
+
+/// A session: the data of a verified cookie, or an empty object.
+///
+/// Reserved claim names (`iat`, `exp`, `nbf`, `orig_iat`) are managed by the library and never
+/// appear in the data.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::Session;
+/// let session = Session::new();
+/// let n: u64 = session.get("counter")?.unwrap_or(0);
+/// session.insert("counter", n + 1)?;
+/// assert_eq!(session.get::<u64>("counter")?, Some(1));
+/// assert!(session.is_modified());
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Session {
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+/// What [`Session`] knew at commit time; read by the engine in one lock.
+#[derive(Clone, Debug)]
+pub(crate) struct Snapshot {
+    pub data: Claims,
+    pub origin: Origin,
+    pub start: Option<u64>,
+    pub present: Vec<String>,
+    pub accessed: bool,
+    pub modified: bool,
+    pub destroyed: bool,
+    pub regenerated: bool,
+}
+
+impl Session {
+    /// An empty session that came with no cookie.
+    pub fn new() -> Session {
+        Session::with_origin(Claims::new(), Origin::None, None, None, Vec::new())
+    }
+
+    fn with_origin(
+        data: Claims,
+        origin: Origin,
+        start: Option<u64>,
+        rejected: Option<ErrorCode>,
+        present: Vec<String>,
+    ) -> Session {
+        Session {
+            inner: Arc::new(Mutex::new(Inner {
+                data,
+                origin,
+                start,
+                rejected,
+                present,
+                accessed: false,
+                modified: false,
+                destroyed: false,
+                regenerated: false,
+            })),
+        }
+    }
+
+    /// The session of a verified token: its claims without the reserved ones.
+    pub(crate) fn from_verified(verified: Verified, present: Vec<String>) -> Session {
+        let mut data = verified.claims;
+        for name in RESERVED_CLAIMS {
+            data.shift_remove(name);
+        }
+        let origin = Origin::Valid {
+            previous_key: verified.key_index > 0,
+            legacy: verified.time.exp.is_none(),
+            iat: verified.time.iat,
+        };
+        Session::with_origin(data, origin, verified.time.start, None, present)
+    }
+
+    /// An empty session after the request's cookies were all rejected (or absent).
+    pub(crate) fn from_rejected(code: Option<ErrorCode>, present: Vec<String>) -> Session {
+        let origin = if code.is_some() { Origin::Invalid } else { Origin::None };
+        Session::with_origin(Claims::new(), origin, None, code, present)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A handler that panicked mid-update poisons the lock; the data is still a valid map,
+        // and the engine does not commit after a failed handler anyway.
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn read(&self) -> MutexGuard<'_, Inner> {
+        let mut inner = self.lock();
+        inner.accessed = true;
+        inner
+    }
+
+    /// The value under `key`, deserialized.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::BadJson`] when the stored value does not deserialize into `T`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{ErrorCode, Session};
+    /// let s = Session::new();
+    /// s.insert("name", "Ada")?;
+    /// assert_eq!(s.get::<String>("name")?.as_deref(), Some("Ada"));
+    /// assert_eq!(s.get::<u32>("missing")?, None);
+    /// assert_eq!(s.get::<u32>("name").unwrap_err().code(), ErrorCode::BadJson);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, Error> {
+        match self.read().data.get(key) {
+            None => Ok(None),
+            Some(v) => T::deserialize(v).map(Some).map_err(|e| {
+                Error::new(ErrorCode::BadJson, format!("session value `{key}` has another type ({e})"))
+            }),
+        }
+    }
+
+    /// The raw JSON value under `key`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::Session;
+    /// let s = Session::new();
+    /// s.insert("roles", ["admin", "dev"])?;
+    /// assert_eq!(s.get_value("roles"), Some(serde_json::json!(["admin", "dev"])));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn get_value(&self, key: &str) -> Option<Value> {
+        self.read().data.get(key).cloned()
+    }
+
+    /// Stores `value` under `key`. Storing a value equal to the current one is not a change, so
+    /// it sets no cookie.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::ReservedClaim`] for `iat`, `exp`, `nbf` and `orig_iat`;
+    /// [`ErrorCode::BadJson`] when `value` does not serialize to JSON.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{ErrorCode, Session};
+    /// let s = Session::new();
+    /// s.insert("counter", 1)?;
+    /// assert_eq!(s.insert("exp", 0).unwrap_err().code(), ErrorCode::ReservedClaim);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn insert<T: Serialize>(&self, key: impl Into<String>, value: T) -> Result<(), Error> {
+        let key = key.into();
+        if RESERVED_CLAIMS.contains(&key.as_str()) {
+            return Err(Error::new(
+                ErrorCode::ReservedClaim,
+                format!("`{key}` is managed by worker-jwt-session and cannot be set"),
+            ));
+        }
+        let value = serde_json::to_value(value)
+            .map_err(|e| Error::new(ErrorCode::BadJson, format!("value for `{key}` is not JSON ({e})")))?;
+        let mut inner = self.read();
+        if inner.data.get(&key) != Some(&value) {
+            inner.data.insert(key, value);
+            inner.modified = true;
+        }
+        Ok(())
+    }
+
+    /// Removes `key`, returning its value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::Session;
+    /// let s = Session::new();
+    /// assert_eq!(s.remove("nothing"), None);
+    /// assert!(!s.is_modified());
+    /// ```
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        let mut inner = self.read();
+        let old = inner.data.shift_remove(key);
+        inner.modified |= old.is_some();
+        old
+    }
+
+    /// Removes every value. An emptied session that came with a cookie expires it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::Session;
+    /// let s = Session::new();
+    /// s.insert("a", 1)?;
+    /// s.clear();
+    /// assert!(s.is_empty());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn clear(&self) {
+        let mut inner = self.read();
+        inner.modified |= !inner.data.is_empty();
+        inner.data.clear();
+    }
+
+    /// Ends the session: the data is cleared and the response expires the cookie.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::Session;
+    /// let s = Session::new();
+    /// s.insert("user", "ada")?;
+    /// s.destroy();
+    /// assert!(s.is_empty() && s.is_destroyed());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn destroy(&self) {
+        let mut inner = self.read();
+        inner.data.clear();
+        inner.destroyed = true;
+        inner.modified = true;
+    }
+
+    /// Starts a new session with the same data: a new start time (`orig_iat`, which the
+    /// absolute lifetime counts from) and a newly signed token. Call it after login, so a token
+    /// from before cannot be mistaken for the logged-in session's start.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::Session;
+    /// let s = Session::new();
+    /// s.insert("user", "ada")?;
+    /// s.regenerate();
+    /// assert!(s.is_modified());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn regenerate(&self) {
+        let mut inner = self.read();
+        inner.regenerated = true;
+        inner.destroyed = false;
+        inner.modified = true;
+    }
+
+    /// Whether the session holds no data.
+    pub fn is_empty(&self) -> bool {
+        self.read().data.is_empty()
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.read().data.len()
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.read().data.contains_key(key)
+    }
+
+    /// The data as a JSON object (a copy).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::Session;
+    /// let s = Session::new();
+    /// s.insert("counter", 3)?;
+    /// assert_eq!(serde_json::Value::Object(s.to_json()), serde_json::json!({"counter": 3}));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn to_json(&self) -> Claims {
+        self.read().data.clone()
+    }
+
+    /// Whether the handler changed the data (an equal value stored again is no change).
+    ///
+    /// Asking is not a read: it does not add `Vary: Cookie`.
+    pub fn is_modified(&self) -> bool {
+        self.lock().modified
+    }
+
+    /// Whether [`Session::destroy`] was called.
+    pub fn is_destroyed(&self) -> bool {
+        self.lock().destroyed
+    }
+
+    /// Whether the handler read or changed the session (the response then varies by cookie).
+    pub fn was_accessed(&self) -> bool {
+        self.lock().accessed
+    }
+
+    /// What came in: no cookie, a rejected one, or a valid token.
+    pub fn origin(&self) -> Origin {
+        self.lock().origin
+    }
+
+    /// Code of the first session cookie that failed verification, if any: log this, never the
+    /// cookie.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{JwtSessions, ErrorCode};
+    /// let sessions = JwtSessions::builder("0123456789abcdef0123456789abcdef").build()?;
+    /// let s = sessions.load_cookie_header(Some("jwtsession=a.b.c"), 1_700_000_000);
+    /// assert_eq!(s.rejected(), Some(ErrorCode::BadBase64));
+    /// assert!(s.is_empty());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn rejected(&self) -> Option<ErrorCode> {
+        self.lock().rejected
+    }
+
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        let inner = self.lock();
+        Snapshot {
+            data: inner.data.clone(),
+            origin: inner.origin,
+            start: inner.start,
+            present: inner.present.clone(),
+            accessed: inner.accessed,
+            modified: inner.modified,
+            destroyed: inner.destroyed,
+            regenerated: inner.regenerated,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn inserting_an_equal_value_is_not_a_change() {
+        let s = Session::new();
+        s.insert("a", json!({"x": [1, 2]})).unwrap();
+        let s2 = Session::from_verified(
+            Verified {
+                header: crate::jwt::Header { alg: crate::jwt::Algorithm::HS256, kid: None },
+                claims: s.to_json(),
+                time: Default::default(),
+                key_index: 0,
+            },
+            vec![],
+        );
+        s2.insert("a", json!({"x": [1, 2]})).unwrap();
+        assert!(!s2.is_modified());
+        s2.insert("a", json!({"x": [1, 3]})).unwrap();
+        assert!(s2.is_modified());
+    }
+
+    #[test]
+    fn a_read_is_not_a_modification_but_is_an_access() {
+        let s = Session::new();
+        assert!(!s.was_accessed());
+        let _ = s.get::<u8>("x");
+        assert!(s.was_accessed());
+        assert!(!s.is_modified());
+    }
+
+    #[test]
+    fn clones_share_state() {
+        let s = Session::new();
+        let c = s.clone();
+        c.insert("k", "v").unwrap();
+        assert_eq!(s.get::<String>("k").unwrap().as_deref(), Some("v"));
+    }
+
+    #[test]
+    fn reserved_claims_are_stripped_on_load_and_refused_on_insert() {
+        let claims = json!({"iat": 1, "exp": 2, "nbf": 0, "orig_iat": 1, "user": "ada"});
+        let s = Session::from_verified(
+            Verified {
+                header: crate::jwt::Header { alg: crate::jwt::Algorithm::HS256, kid: None },
+                claims: claims.as_object().cloned().unwrap(),
+                time: Default::default(),
+                key_index: 0,
+            },
+            vec![],
+        );
+        assert_eq!(Value::Object(s.to_json()), json!({"user": "ada"}));
+        for name in RESERVED_CLAIMS {
+            assert_eq!(s.insert(name, 5).unwrap_err().code(), ErrorCode::ReservedClaim);
+        }
+        assert!(!s.is_modified());
+    }
+
+    #[test]
+    fn clear_of_an_empty_session_is_no_change() {
+        let s = Session::new();
+        s.clear();
+        assert!(!s.is_modified());
+    }
+
+    #[test]
+    fn values_that_are_not_json_are_refused() {
+        let s = Session::new();
+        let mut bad = std::collections::HashMap::new();
+        bad.insert(vec![1u8], 1);
+        assert_eq!(s.insert("m", bad).unwrap_err().code(), ErrorCode::BadJson);
+        assert!(s.is_empty());
+    }
+}
