@@ -1,0 +1,238 @@
+//! The Worker middleware (feature `worker`): load → handler → commit around a
+//! `worker::Request`. Thin on purpose: every decision is made by [`JwtSessions`] in the core;
+//! this module only moves strings between it and workers-rs.
+
+use std::future::Future;
+use std::sync::OnceLock;
+
+use worker::{console_error, console_log, Date, Env, Headers, Request, Response};
+
+use crate::config::{JwtSessions, PREVIOUS_SECRETS_BINDING, SECRET_BINDING, SETTINGS};
+use crate::error::Error;
+use crate::session::Session;
+
+static CACHED: OnceLock<JwtSessions> = OnceLock::new();
+
+fn now_secs() -> u64 {
+    Date::now().as_millis() / 1000
+}
+
+/// Whether the request came over https; read from the URL string, so the request path does
+/// not parse a URL.
+fn is_https(req: &Request) -> bool {
+    req.inner().url().get(..6).is_some_and(|s| s.eq_ignore_ascii_case("https:"))
+}
+
+fn binding(env: &Env, name: &str) -> Option<String> {
+    // Secrets and [vars] are both plain strings to a Worker; either kind of binding works.
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+}
+
+impl JwtSessions {
+    /// Builds from the Worker's bindings: the secret `JWT_SESSION_SECRET`, the previous keys
+    /// `JWT_SESSION_PREVIOUS_SECRETS` and one `[vars]` entry per option (see
+    /// [`crate::config::SETTINGS`]).
+    ///
+    /// Prefer [`JwtSessions::from_env_cached`] in a fetch handler: it does this once per isolate.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorCode::Config`] with a message naming the binding: the secret missing or
+    /// too short, or an option that does not parse.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use worker::*;
+    /// use worker_jwt_session::JwtSessions;
+    ///
+    /// #[event(fetch)]
+    /// async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    ///     let sessions = match JwtSessions::from_env(&env) {
+    ///         Ok(s) => s,
+    ///         Err(e) => return Ok(JwtSessions::misconfigured(&e)),
+    ///     };
+    ///     let session = sessions.load(&req);
+    ///     Response::ok(format!("{} keys", session.len()))
+    /// }
+    /// ```
+    pub fn from_env(env: &Env) -> Result<JwtSessions, Error> {
+        // Only the names we know are read, so a typo'd binding is not silently picked up.
+        debug_assert!(SETTINGS.iter().any(|(n, _, _)| *n == SECRET_BINDING));
+        debug_assert!(SETTINGS.iter().any(|(n, _, _)| *n == PREVIOUS_SECRETS_BINDING));
+        JwtSessions::from_vars(|name| binding(env, name))
+    }
+
+    /// [`JwtSessions::from_env`] once per isolate: the key ring's HMAC states and the parsed
+    /// options are kept for every later request. A configuration error is not cached, so a
+    /// fixed binding takes effect on the next request.
+    ///
+    /// # Errors
+    ///
+    /// As [`JwtSessions::from_env`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use worker::*;
+    /// use worker_jwt_session::JwtSessions;
+    ///
+    /// #[event(fetch)]
+    /// async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    ///     let sessions = match JwtSessions::from_env_cached(&env) {
+    ///         Ok(s) => s,
+    ///         Err(e) => return Ok(JwtSessions::misconfigured(&e)),
+    ///     };
+    ///     sessions.wrap(req, |_req, session| async move {
+    ///         let visits: u64 = session.get("visits")?.unwrap_or(0) + 1;
+    ///         session.insert("visits", visits)?;
+    ///         Response::ok(format!("visit {visits}"))
+    ///     }).await
+    /// }
+    /// ```
+    pub fn from_env_cached(env: &Env) -> Result<&'static JwtSessions, Error> {
+        if let Some(sessions) = CACHED.get() {
+            return Ok(sessions);
+        }
+        let built = JwtSessions::from_env(env)?;
+        Ok(CACHED.get_or_init(|| built))
+    }
+
+    /// The 500 response for a configuration error; logs the reason (which names the binding and
+    /// never a secret's value).
+    pub fn misconfigured(err: &Error) -> Response {
+        console_error!("worker-jwt-session: misconfigured: {err}");
+        Response::error(format!("Server misconfigured: {err}"), 500)
+            .unwrap_or_else(|_| Response::empty().unwrap_or_else(|_| Response::builder().empty()).with_status(500))
+    }
+
+    /// Reads the request's session. A cookie that fails any check gives an empty session; its
+    /// error code (never the cookie) is logged.
+    ///
+    /// # Examples
+    ///
+    /// A `worker::Router` handler with `load` and [`JwtSessions::commit`]:
+    ///
+    /// ```no_run
+    /// use worker::*;
+    /// use worker_jwt_session::JwtSessions;
+    ///
+    /// #[event(fetch)]
+    /// async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    ///     Router::new()
+    ///         .get_async("/login/:user", |req, ctx| async move {
+    ///             let sessions = match JwtSessions::from_env_cached(&ctx.env) {
+    ///                 Ok(s) => s,
+    ///                 Err(e) => return Ok(JwtSessions::misconfigured(&e)),
+    ///             };
+    ///             let session = sessions.load(&req);
+    ///             let user = ctx.param("user").cloned().unwrap_or_default();
+    ///             session.insert("user", &user)?;
+    ///             session.regenerate();
+    ///             sessions.commit(&session, &req, Response::ok(format!("hello {user}"))?)
+    ///         })
+    ///         .run(req, env)
+    ///         .await
+    /// }
+    /// ```
+    pub fn load(&self, req: &Request) -> Session {
+        let header = req.headers().get("Cookie").ok().flatten();
+        let session = self.load_cookie_header(header.as_deref(), now_secs());
+        if let Some(code) = session.rejected() {
+            console_log!("worker-jwt-session: session cookie rejected: {code}");
+        }
+        session
+    }
+
+    /// Adds what the session needs to `response`: `Set-Cookie` headers (each its own header)
+    /// when the policy says so, and `Vary: Cookie` when the handler read the session. Status,
+    /// other headers and the body (streamed or not) are left as they are.
+    ///
+    /// A session too large to save is not dropped silently: the answer becomes a 500 and the
+    /// reason is logged.
+    ///
+    /// # Errors
+    ///
+    /// Only a workers-rs error while copying the headers of an immutable response.
+    pub fn commit(&self, session: &Session, req: &Request, response: Response) -> worker::Result<Response> {
+        self.commit_with(session, is_https(req), response)
+    }
+
+    fn commit_with(&self, session: &Session, https: bool, response: Response) -> worker::Result<Response> {
+        let out = match self.commit_headers(session, now_secs(), https, response.status_code()) {
+            Ok(out) => out,
+            Err(err) => {
+                console_error!("worker-jwt-session: session not saved: {err}");
+                return Response::error("Internal Server Error: the session could not be saved", 500);
+            }
+        };
+        if out.set_cookies.is_empty() && !out.vary_cookie {
+            return Ok(response);
+        }
+        let mut response = response;
+        if response.headers().append("Vary", "Cookie").is_err() {
+            // The headers of a response from fetch() are immutable: copy them once.
+            let headers = Headers::new();
+            for (name, value) in response.headers().entries() {
+                headers.append(&name, &value)?;
+            }
+            response = response.with_headers(headers);
+            if out.vary_cookie {
+                response.headers().append("Vary", "Cookie")?;
+            }
+        } else if !out.vary_cookie {
+            response.headers().delete("Vary")?;
+        }
+        for cookie in &out.set_cookies {
+            response.headers().append("Set-Cookie", cookie)?;
+        }
+        Ok(response)
+    }
+
+    /// Runs `handler` with the request's session, then commits it on the response.
+    ///
+    /// When the handler returns an error, nothing is committed: the old cookie stays valid.
+    ///
+    /// # Errors
+    ///
+    /// The handler's error, unchanged.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use worker::*;
+    /// use worker_jwt_session::JwtSessions;
+    ///
+    /// #[event(fetch)]
+    /// async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    ///     let sessions = match JwtSessions::from_env_cached(&env) {
+    ///         Ok(s) => s,
+    ///         Err(e) => return Ok(JwtSessions::misconfigured(&e)),
+    ///     };
+    ///     sessions.wrap(req, |_req, session| async move {
+    ///         let n: u64 = session.get("counter")?.unwrap_or(0) + 1;
+    ///         session.insert("counter", n)?;
+    ///         Response::ok(format!("Current counter value: {n}"))
+    ///     }).await
+    /// }
+    /// ```
+    pub async fn wrap<F, Fut>(&self, req: Request, handler: F) -> worker::Result<Response>
+    where
+        F: FnOnce(Request, Session) -> Fut,
+        Fut: Future<Output = worker::Result<Response>>,
+    {
+        let https = is_https(&req);
+        let session = self.load(&req);
+        let response = handler(req, session.clone()).await?;
+        self.commit_with(&session, https, response)
+    }
+}
+
+impl From<Error> for worker::Error {
+    fn from(err: Error) -> Self {
+        worker::Error::RustError(err.to_string())
+    }
+}

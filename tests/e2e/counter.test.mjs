@@ -1,0 +1,236 @@
+// The counter demo end to end in workerd (Miniflare): what a user of the middleware relies on.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { b64url, Jar, now, OLD_SECRET, payloadOf, SECRET, sign, startWorker, verifies } from "./harness.mjs";
+
+// One suite, parameterised by the Worker under test.
+const TARGETS = [{ name: "rust", script: "examples/counter/build/index.js" }];
+
+const counterOf = async (response) => {
+  const text = await response.text();
+  const m = /^Current counter value: (\d+)$/m.exec(text);
+  assert.ok(m, `unexpected body: ${text}`);
+  return Number(m[1]);
+};
+const sessionCookie = (response) => response.headers.getSetCookie().filter((c) => c.startsWith("jwtsession="));
+const tokenIn = (setCookie) => setCookie.split(";")[0].slice("jwtsession=".length);
+
+for (const target of TARGETS) {
+  describe(`${target.name} worker`, () => {
+    let w;
+    before(async () => {
+      w = await startWorker(
+        { JWT_SESSION_SECRET: SECRET, JWT_SESSION_PREVIOUS_SECRETS: OLD_SECRET },
+        { script: target.script },
+      );
+    });
+    after(() => w?.dispose());
+
+    const get = (path, cookie, init = {}) =>
+      w.fetch(path, { ...init, headers: { ...(cookie ? { Cookie: cookie } : {}), ...(init.headers ?? {}) } });
+
+    test("the counter goes 1, 2, 3 with a cookie jar", async () => {
+      const jar = new Jar();
+      for (const want of [1, 2, 3]) {
+        const res = jar.store(await get("/", jar.header()));
+        assert.equal(res.status, 200);
+        assert.match(res.headers.get("content-type"), /^text\/plain/);
+        assert.equal(await counterOf(res), want);
+        assert.equal(res.headers.getSetCookie().length, 1);
+        assert.match(res.headers.get("vary"), /cookie/i);
+      }
+    });
+
+    test("the cookie has the default attributes and a token with iat/exp", async () => {
+      const res = await get("/");
+      const [cookie] = sessionCookie(res);
+      assert.match(cookie, /; Path=\/; Max-Age=86400; Expires=\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT/);
+      assert.match(cookie, /; SameSite=Lax/);
+      assert.doesNotMatch(cookie, /HttpOnly/);
+      const claims = payloadOf(tokenIn(cookie));
+      assert.equal(claims.counter, 1);
+      assert.equal(claims.exp - claims.iat, 86400);
+      assert.ok(Math.abs(claims.iat - now()) < 5);
+    });
+
+    test("a tampered payload or signature gives a fresh session and the bad cookie is replaced", async () => {
+      const jar = new Jar();
+      jar.store(await get("/", jar.header()));
+      jar.store(await get("/", jar.header()));
+      const good = jar.cookies.get("jwtsession");
+      const [h, p, s] = good.split(".");
+      const forged = b64url(JSON.stringify({ ...payloadOf(good), counter: 1000 }));
+      const flipped = s.slice(0, -2) + (s.at(-2) === "A" ? "B" : "A") + s.at(-1);
+      for (const bad of [`${h}.${forged}.${s}`, `${h}.${p}.${flipped}`]) {
+        const res = await get("/", `jwtsession=${bad}`);
+        assert.equal(res.status, 200);
+        assert.equal(await counterOf(res), 1);
+        const [cookie] = sessionCookie(res);
+        assert.ok(cookie, "the bad cookie is replaced");
+        assert.notEqual(tokenIn(cookie), bad);
+        assert.equal(payloadOf(tokenIn(cookie)).counter, 1);
+      }
+    });
+
+    test("expired, alg none and wrong-key tokens give a fresh session", async () => {
+      const exp = now() + 3600;
+      const none = `${b64url('{"alg":"none","typ":"JWT"}')}.${b64url(JSON.stringify({ counter: 41, exp }))}`;
+      const cases = {
+        expired: sign({ counter: 41 }, { at: now() - 7200, maxAge: 60 }),
+        "alg none, no signature": `${none}.`,
+        "alg none, with a signature": `${none}.${sign({ counter: 41 }).split(".")[2]}`,
+        "alg NoNe": `${b64url('{"alg":"NoNe"}')}.${b64url(JSON.stringify({ counter: 41, exp }))}.`,
+        "wrong key": sign({ counter: 41 }, { secret: "some-other-secret-that-is-long-enough-0123" }),
+        garbage: "not-a-token",
+      };
+      for (const [name, token] of Object.entries(cases)) {
+        const res = await get("/", `jwtsession=${token}`);
+        assert.equal(res.status, 200, name);
+        assert.equal(await counterOf(res), 1, name);
+      }
+    });
+
+    test("a rejected cookie is logged with its code, never with the token", async () => {
+      const token = sign({ counter: 7 }, { secret: "yet-another-secret-that-is-long-enough-01" });
+      const res = await get("/session", `jwtsession=${token}`);
+      assert.equal(res.status, 200);
+      await res.text();
+      await waitFor(() => /session cookie rejected: bad_signature/.test(w.logs()));
+      assert.ok(!w.logs().includes(token.split(".")[2]), "the log must not contain the token");
+    });
+
+    test("a token from a previous secret is accepted and re-signed with the current key", async () => {
+      const old = sign({ counter: 5 }, { secret: OLD_SECRET });
+      const res = await get("/session", `jwtsession=${old}`);
+      assert.deepEqual(await res.json(), { counter: 5 });
+      const [cookie] = sessionCookie(res);
+      assert.ok(cookie, "an unchanged session from an old key is re-signed at once");
+      const fresh = tokenIn(cookie);
+      assert.ok(verifies(fresh, SECRET));
+      assert.ok(!verifies(fresh, OLD_SECRET));
+      const res2 = await get("/", `jwtsession=${old}`);
+      assert.equal(await counterOf(res2), 6);
+    });
+
+    test("two cookies with the session's name: a bad first and a good second is accepted", async () => {
+      const good = sign({ counter: 9 });
+      for (const header of [`jwtsession=garbage.x.y; jwtsession=${good}`, `jwtsession=${good}; jwtsession=garbage`]) {
+        const res = await get("/", header);
+        assert.equal(await counterOf(res), 10, header);
+      }
+    });
+
+    test("https gets Secure, http does not", async () => {
+      const https = await w.fetch("/", { base: "https://example.test" });
+      assert.match(sessionCookie(https)[0], /; Secure/);
+      const http = await w.fetch("/", { base: "http://example.test" });
+      assert.doesNotMatch(sessionCookie(http)[0], /Secure/);
+    });
+
+    test("an empty new session sets no cookie", async () => {
+      const res = await get("/session");
+      assert.deepEqual(await res.json(), {});
+      assert.equal(res.headers.getSetCookie().length, 0);
+    });
+
+    test("/logout expires the cookie", async () => {
+      const jar = new Jar();
+      jar.store(await get("/", jar.header()));
+      const res = jar.store(await get("/logout", jar.header()));
+      assert.equal(res.status, 200);
+      const [cookie] = sessionCookie(res);
+      assert.match(cookie, /^jwtsession=; .*Max-Age=0/);
+      assert.match(cookie, /Expires=Thu, 01 Jan 1970 00:00:00 GMT/);
+      assert.equal(jar.cookies.size, 0);
+    });
+
+    test("a large session goes out in chunks, each its own Set-Cookie, and comes back whole", async () => {
+      const jar = new Jar();
+      const note = "x".repeat(9000) + "é" + "y".repeat(100);
+      const res = jar.store(await get("/note", jar.header(), { method: "PUT", body: note }));
+      assert.equal(res.status, 200, await res.text());
+      const lines = res.headers.getSetCookie();
+      const names = lines.map((l) => l.split("=")[0]);
+      assert.ok(names.length >= 3, `${names}`);
+      assert.deepEqual(names, names.map((_, i) => `jwtsession.${i}`));
+      // Browsers keep a cookie whose name + value is at most 4096 bytes ("=" not counted).
+      for (const line of lines) assert.ok(line.split(";")[0].length - 1 <= 4096);
+      const back = await get("/session", jar.header());
+      assert.equal((await back.json()).note, note);
+      // Shrinking writes the plain cookie and expires every chunk.
+      const small = jar.store(await get("/note", jar.header(), { method: "PUT", body: "short" }));
+      const out = small.headers.getSetCookie();
+      assert.equal(out.length, 1 + names.length);
+      assert.equal(out.filter((l) => /Max-Age=0/.test(l)).length, names.length);
+      assert.deepEqual([...jar.cookies.keys()], ["jwtsession"]);
+    });
+
+    test("a session too large to save is a 500 with the reason in the log, not a silent loss", async () => {
+      const res = await get("/note", undefined, { method: "PUT", body: "z".repeat(20000) });
+      assert.equal(res.status, 500);
+      assert.equal(res.headers.getSetCookie().length, 0);
+      await res.text();
+      await waitFor(() => /session not saved: too_large/.test(w.logs()));
+    });
+  });
+}
+
+describe("time: refresh_after and max_age through bindings", () => {
+  let w;
+  before(async () => {
+    w = await startWorker({ JWT_SESSION_SECRET: SECRET, JWT_SESSION_MAX_AGE: "120", JWT_SESSION_REFRESH_AFTER: "10" });
+  });
+  after(() => w?.dispose());
+
+  test("a read with nothing changed before refresh_after sets no cookie", async () => {
+    const token = sign({ counter: 3 }, { maxAge: 120 });
+    const res = await w.fetch("/session", { headers: { Cookie: `jwtsession=${token}` } });
+    assert.deepEqual(await res.json(), { counter: 3 });
+    assert.equal(res.headers.getSetCookie().length, 0);
+    assert.match(res.headers.get("vary"), /cookie/i);
+  });
+
+  test("after refresh_after the same read sets a cookie with a later exp", async () => {
+    const token = sign({ counter: 3 }, { at: now() - 20, maxAge: 120 });
+    const res = await w.fetch("/session", { headers: { Cookie: `jwtsession=${token}` } });
+    assert.deepEqual(await res.json(), { counter: 3 });
+    const [cookie] = res.headers.getSetCookie();
+    assert.match(cookie, /Max-Age=120/);
+    assert.ok(payloadOf(cookie.split(";")[0].split("=")[1]).exp > payloadOf(token).exp);
+  });
+});
+
+describe("configuration errors", () => {
+  test("a missing secret answers 500 with a message naming JWT_SESSION_SECRET", async () => {
+    const w = await startWorker({});
+    try {
+      const res = await w.fetch("/");
+      assert.equal(res.status, 500);
+      assert.match(await res.text(), /JWT_SESSION_SECRET/);
+      assert.equal(res.headers.getSetCookie().length, 0);
+    } finally {
+      await w.dispose();
+    }
+  });
+
+  test("a short secret is refused, never used", async () => {
+    const w = await startWorker({ JWT_SESSION_SECRET: "too-short" });
+    try {
+      const res = await w.fetch("/");
+      assert.equal(res.status, 500);
+      const body = await res.text();
+      assert.match(body, /JWT_SESSION_SECRET is 9 bytes/);
+      assert.ok(!body.includes("too-short"));
+    } finally {
+      await w.dispose();
+    }
+  });
+});
+
+async function waitFor(predicate, timeoutMs = 5000) {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) assert.fail("timed out waiting for the Worker's log");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
