@@ -78,10 +78,9 @@ fn numeric(claims: &Map<String, Value>, name: &'static str) -> Result<Option<f64
             Some(f) if f.is_finite() => Ok(Some(f)),
             _ => Err(Error::new(ErrorCode::Malformed, format!("`{name}` is not a finite number"))),
         },
-        Some(_) => Err(Error::new(
-            ErrorCode::Malformed,
-            format!("`{name}` must be a NumericDate (a JSON number of seconds)"),
-        )),
+        Some(_) => {
+            Err(Error::new(ErrorCode::Malformed, format!("`{name}` must be a NumericDate (a JSON number of seconds)")))
+        }
     }
 }
 
@@ -123,10 +122,7 @@ pub fn check(claims: &Map<String, Value>, validation: &Validation, now: u64) -> 
         }
         // RFC 7519 §4.1.4: the current time must be before `exp`.
         Some(exp) if exp + leeway <= now_f => {
-            return Err(Error::new(
-                ErrorCode::Expired,
-                format!("token expired {} s ago", whole_secs(now_f - exp)),
-            ));
+            return Err(Error::new(ErrorCode::Expired, format!("token expired {} s ago", whole_secs(now_f - exp))));
         }
         _ => {}
     }
@@ -143,7 +139,7 @@ pub fn check(claims: &Map<String, Value>, validation: &Validation, now: u64) -> 
     let start = orig_iat.or(iat);
     if let Some(limit) = validation.absolute_lifetime_secs {
         match start {
-            Some(start) if start + limit as f64 + leeway < now_f => {
+            Some(start) if start + limit as f64 + leeway <= now_f => {
                 return Err(Error::new(
                     ErrorCode::LifetimeExceeded,
                     format!("session began {} s ago; the absolute lifetime is {limit} s", whole_secs(now_f - start)),
@@ -159,11 +155,7 @@ pub fn check(claims: &Map<String, Value>, validation: &Validation, now: u64) -> 
             _ => {}
         }
     }
-    Ok(TimeClaims {
-        iat: iat.map(whole_secs),
-        exp: exp.map(whole_secs),
-        start: start.map(whole_secs),
-    })
+    Ok(TimeClaims { iat: iat.map(whole_secs), exp: exp.map(whole_secs), start: start.map(whole_secs) })
 }
 
 #[cfg(test)]
@@ -229,7 +221,12 @@ mod tests {
     #[test]
     fn absolute_lifetime_counts_from_orig_iat() {
         let v = Validation { absolute_lifetime_secs: Some(1000), leeway_secs: 0, ..Validation::default() };
-        assert!(run(json!({"exp": 5000, "iat": 3000, "orig_iat": 2000}), &v, 3000).is_ok());
+        assert!(run(json!({"exp": 5000, "iat": 2500, "orig_iat": 2000}), &v, 2999).is_ok());
+        // The same boundary rule as `exp`: at exactly start + limit the session is over.
+        assert_eq!(
+            run(json!({"exp": 5000, "iat": 2500, "orig_iat": 2000}), &v, 3000),
+            Err(ErrorCode::LifetimeExceeded)
+        );
         assert_eq!(
             run(json!({"exp": 5000, "iat": 3000, "orig_iat": 1000}), &v, 3000),
             Err(ErrorCode::LifetimeExceeded)

@@ -25,7 +25,11 @@ pub const PREVIOUS_SECRETS_BINDING: &str = "JWT_SESSION_PREVIOUS_SECRETS";
 /// the order of the README's table.
 pub const SETTINGS: &[(&str, &str, &str)] = &[
     (SECRET_BINDING, "(required)", "HMAC secret, at least 32 bytes (64 for HS512); a secret binding, never a [var]"),
-    (PREVIOUS_SECRETS_BINDING, "(none)", "old secrets, comma-separated: accepted, and their tokens re-signed with the current one"),
+    (
+        PREVIOUS_SECRETS_BINDING,
+        "(none)",
+        "old secrets, comma-separated: accepted, and their tokens re-signed with the current one",
+    ),
     ("JWT_SESSION_COOKIE", "jwtsession", "cookie name (`__Host-` and `__Secure-` prefixes are checked)"),
     ("JWT_SESSION_MAX_AGE", "86400", "seconds: token `exp` and cookie `Max-Age`"),
     ("JWT_SESSION_REFRESH_AFTER", "max_age / 4", "seconds: an unchanged session older than this is re-signed"),
@@ -33,7 +37,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("JWT_SESSION_LEEWAY", "30", "seconds of clock skew allowed on exp/nbf/iat"),
     ("JWT_SESSION_ALGORITHM", "HS256", "signing algorithm: HS256, HS384 or HS512"),
     ("JWT_SESSION_ALGORITHMS", "the signing algorithm", "algorithms accepted, comma-separated"),
-    ("JWT_SESSION_ALLOW_LEGACY", "false", "accept tokens without `exp` (from Python wsgi_jwt_session) and re-issue them"),
+    (
+        "JWT_SESSION_ALLOW_LEGACY",
+        "false",
+        "accept tokens without `exp` (from Python wsgi_jwt_session) and re-issue them",
+    ),
     ("JWT_SESSION_PATH", "/", "cookie Path"),
     ("JWT_SESSION_DOMAIN", "(none)", "cookie Domain"),
     ("JWT_SESSION_SAME_SITE", "Lax", "cookie SameSite: Strict, Lax or None"),
@@ -161,9 +169,10 @@ impl JwtSessions {
         let secs = |name: &str| -> Result<Option<Duration>, Error> {
             get(name)
                 .map(|v| {
-                    v.trim().parse::<u64>().map(Duration::from_secs).map_err(|_| {
-                        Error::config(format!("{name}: expected a whole number of seconds, got {v:?}"))
-                    })
+                    v.trim()
+                        .parse::<u64>()
+                        .map(Duration::from_secs)
+                        .map_err(|_| Error::config(format!("{name}: expected a whole number of seconds, got {v:?}")))
                 })
                 .transpose()
         };
@@ -226,9 +235,10 @@ impl JwtSessions {
             b = b.partitioned(v);
         }
         if let Some(v) = get("JWT_SESSION_MAX_CHUNKS") {
-            let n = v.trim().parse::<usize>().map_err(|_| {
-                Error::config(format!("JWT_SESSION_MAX_CHUNKS: expected a whole number, got {v:?}"))
-            })?;
+            let n = v
+                .trim()
+                .parse::<usize>()
+                .map_err(|_| Error::config(format!("JWT_SESSION_MAX_CHUNKS: expected a whole number, got {v:?}")))?;
             b = b.max_chunks(n);
         }
         b.build()
@@ -342,11 +352,7 @@ impl JwtSessions {
                 cookie::session_set_cookies(&self.cookie, &token, lifetime, now, https, &snap.present)?
             }
         };
-        Ok(Commit {
-            decision,
-            set_cookies,
-            vary_cookie: snap.accessed,
-        })
+        Ok(Commit { decision, set_cookies, vary_cookie: snap.accessed })
     }
 }
 
@@ -573,11 +579,7 @@ impl Builder {
             keys,
             algorithm: self.algorithm,
             validation,
-            lifetime: Lifetime {
-                max_age: self.max_age,
-                refresh_after,
-                absolute_lifetime: self.absolute_lifetime,
-            },
+            lifetime: Lifetime { max_age: self.max_age, refresh_after, absolute_lifetime: self.absolute_lifetime },
             cookie: self.cookie,
         })
     }

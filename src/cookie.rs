@@ -129,11 +129,7 @@ impl FromStr for SameSite {
         [SameSite::Strict, SameSite::Lax, SameSite::None]
             .into_iter()
             .find(|v| v.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                Error::config(format!(
-                    "same_site must be Strict, Lax or None (any case), not {s:?}"
-                ))
-            })
+            .ok_or_else(|| Error::config(format!("same_site must be Strict, Lax or None (any case), not {s:?}")))
     }
 }
 
@@ -181,9 +177,7 @@ impl FromStr for Secure {
         } else if is("never") || is("false") {
             Ok(Secure::Never)
         } else {
-            Err(Error::config(format!(
-                "secure must be auto, always (or true) or never (or false), not {s:?}"
-            )))
+            Err(Error::config(format!("secure must be auto, always (or true) or never (or false), not {s:?}")))
         }
     }
 }
@@ -315,10 +309,7 @@ impl CookieOptions {
                  spaces or any of ()<>@,;:\\\"/[]?={{}}"
             )));
         }
-        if name
-            .rsplit_once('.')
-            .is_some_and(|(_, tail)| !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit()))
-        {
+        if name.rsplit_once('.').is_some_and(|(_, tail)| !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit())) {
             return Err(Error::config(format!(
                 "cookie name {name:?} must not end with '.' and digits: chunks of large \
                  sessions are named that way"
@@ -375,27 +366,17 @@ fn is_token_char(c: char) -> bool {
 }
 
 fn starts_with_ignore_ascii_case(s: &str, prefix: &str) -> bool {
-    s.as_bytes()
-        .get(..prefix.len())
-        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+    s.as_bytes().get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 fn validate_path(path: &str) -> Result<(), Error> {
     if !path.starts_with('/') {
-        return Err(Error::config(format!(
-            "path must start with '/', not {path:?}"
-        )));
+        return Err(Error::config(format!("path must start with '/', not {path:?}")));
     }
     if path.len() > MAX_ATTRIBUTE_BYTES {
-        return Err(Error::config(format!(
-            "path must be at most {MAX_ATTRIBUTE_BYTES} bytes, not {}",
-            path.len()
-        )));
+        return Err(Error::config(format!("path must be at most {MAX_ATTRIBUTE_BYTES} bytes, not {}", path.len())));
     }
-    if let Some(c) = path
-        .chars()
-        .find(|&c| !c.is_ascii_graphic() || c == ';' || c == ',')
-    {
+    if let Some(c) = path.chars().find(|&c| !c.is_ascii_graphic() || c == ';' || c == ',') {
         return Err(Error::config(format!(
             "path {path:?} contains {c:?}; a path must be visible ASCII without ';' or ','"
         )));
@@ -405,20 +386,12 @@ fn validate_path(path: &str) -> Result<(), Error> {
 
 fn validate_domain(domain: &str) -> Result<(), Error> {
     if domain.is_empty() {
-        return Err(Error::config(
-            "domain must not be empty; leave it unset for a host-only cookie",
-        ));
+        return Err(Error::config("domain must not be empty; leave it unset for a host-only cookie"));
     }
     if domain.len() > MAX_ATTRIBUTE_BYTES {
-        return Err(Error::config(format!(
-            "domain must be at most {MAX_ATTRIBUTE_BYTES} bytes, not {}",
-            domain.len()
-        )));
+        return Err(Error::config(format!("domain must be at most {MAX_ATTRIBUTE_BYTES} bytes, not {}", domain.len())));
     }
-    if let Some(c) = domain
-        .chars()
-        .find(|&c| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
-    {
+    if let Some(c) = domain.chars().find(|&c| !(c.is_ascii_alphanumeric() || c == '.' || c == '-')) {
         return Err(Error::config(format!(
             "domain {domain:?} contains {c:?}; a domain may hold only ASCII letters, digits, \
              '.' and '-' (write IDNs in punycode)"
@@ -450,10 +423,7 @@ pub fn parse_cookie_header(header: &str) -> impl Iterator<Item = (&str, &str)> {
         }
         let value = trim_whitespace(value);
         // RFC 6265 allows `cookie-value = DQUOTE *cookie-octet DQUOTE`; a lone `"` stays as is.
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .unwrap_or(value);
+        let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
         Some((name, value))
     })
 }
@@ -517,11 +487,7 @@ pub fn session_cookies(header: &str, name: &str, max_chunks: usize) -> SessionCo
         let chunk_index = if cookie_name == name {
             None
         } else {
-            match cookie_name
-                .strip_prefix(name)
-                .and_then(|rest| rest.strip_prefix('.'))
-                .and_then(parse_chunk_index)
-            {
+            match cookie_name.strip_prefix(name).and_then(|rest| rest.strip_prefix('.')).and_then(parse_chunk_index) {
                 Some(index) => Some(index),
                 None => continue,
             }
@@ -600,9 +566,7 @@ pub fn set_cookie(
     now_secs: u64,
     https: bool,
 ) -> String {
-    let expires_secs = now_secs
-        .saturating_add(max_age_secs)
-        .min(LATEST_EXPIRES_SECS);
+    let expires_secs = now_secs.saturating_add(max_age_secs).min(LATEST_EXPIRES_SECS);
     let expires = httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(expires_secs));
     build_set_cookie(opts, name, value, max_age_secs, &expires, https)
 }
@@ -689,9 +653,7 @@ pub fn split_into_chunks<'a>(name: &str, value: &'a str) -> Vec<(String, &'a str
     if fits_one_cookie(name, value) {
         return vec![(name.to_owned(), value)];
     }
-    Chunks::new(name, value)
-        .map(|(index, chunk)| (format!("{name}.{index}"), chunk))
-        .collect()
+    Chunks::new(name, value).map(|(index, chunk)| (format!("{name}.{index}"), chunk)).collect()
 }
 
 fn fits_one_cookie(name: &str, value: &str) -> bool {
@@ -707,11 +669,7 @@ struct Chunks<'n, 'v> {
 
 impl<'n, 'v> Chunks<'n, 'v> {
     fn new(name: &'n str, value: &'v str) -> Self {
-        Chunks {
-            name,
-            rest: value,
-            index: 0,
-        }
+        Chunks { name, rest: value, index: 0 }
     }
 }
 
@@ -812,14 +770,10 @@ pub fn session_set_cookies(
         }
     }
     let cookies = split_into_chunks(name, token);
-    let stale = present
-        .iter()
-        .filter(|old| !cookies.iter().any(|(written, _)| written == *old));
+    let stale = present.iter().filter(|old| !cookies.iter().any(|(written, _)| written == *old));
     let mut headers: Vec<String> = cookies
         .iter()
-        .map(|(chunk_name, value)| {
-            set_cookie(opts, chunk_name, value, max_age_secs, now_secs, https)
-        })
+        .map(|(chunk_name, value)| set_cookie(opts, chunk_name, value, max_age_secs, now_secs, https))
         .collect();
     headers.extend(stale.map(|old| removal_cookie(opts, old, https)));
     Ok(headers)
@@ -845,19 +799,11 @@ fn is_cookie_octet(b: u8) -> bool {
 /// ```
 #[must_use]
 pub fn expire_cookies(opts: &CookieOptions, present: &[String], https: bool) -> Vec<String> {
-    present
-        .iter()
-        .map(|name| removal_cookie(opts, name, https))
-        .collect()
+    present.iter().map(|name| removal_cookie(opts, name, https)).collect()
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -867,17 +813,11 @@ mod tests {
     }
 
     fn secure_opts() -> CookieOptions {
-        CookieOptions {
-            secure: Secure::Always,
-            ..CookieOptions::default()
-        }
+        CookieOptions { secure: Secure::Always, ..CookieOptions::default() }
     }
 
     fn named(name: &str) -> CookieOptions {
-        CookieOptions {
-            name: name.to_owned(),
-            ..CookieOptions::default()
-        }
+        CookieOptions { name: name.to_owned(), ..CookieOptions::default() }
     }
 
     fn config_error(opts: &CookieOptions) -> String {
@@ -892,11 +832,7 @@ mod tests {
 
     /// A header carrying `chunks` under `name.0`, `name.1`, …
     fn chunk_header(chunks: &[(String, &str)]) -> String {
-        chunks
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
+        chunks.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ")
     }
 
     macro_rules! assert_parses_as {
@@ -936,10 +872,7 @@ mod tests {
 
     #[test]
     fn equals_signs_inside_values_are_kept() {
-        assert_eq!(
-            pairs("a=b=c; d==; e=x=\"y\""),
-            [("a", "b=c"), ("d", "="), ("e", "x=\"y\"")]
-        );
+        assert_eq!(pairs("a=b=c; d==; e=x=\"y\""), [("a", "b=c"), ("d", "="), ("e", "x=\"y\"")]);
     }
 
     #[test]
@@ -956,10 +889,7 @@ mod tests {
 
     #[test]
     fn repeated_names_keep_header_order() {
-        assert_eq!(
-            pairs("a=1; b=2; a=3; a=1"),
-            [("a", "1"), ("b", "2"), ("a", "3"), ("a", "1")]
-        );
+        assert_eq!(pairs("a=1; b=2; a=3; a=1"), [("a", "1"), ("b", "2"), ("a", "3"), ("a", "1")]);
     }
 
     #[test]
@@ -978,12 +908,9 @@ mod tests {
 
     #[test]
     fn same_site_parses_in_any_case() {
-        for (text, expected) in [
-            ("Strict", SameSite::Strict),
-            ("LAX", SameSite::Lax),
-            ("none", SameSite::None),
-            (" lax ", SameSite::Lax),
-        ] {
+        for (text, expected) in
+            [("Strict", SameSite::Strict), ("LAX", SameSite::Lax), ("none", SameSite::None), (" lax ", SameSite::Lax)]
+        {
             assert_eq!(text.parse::<SameSite>().unwrap(), expected, "{text:?}");
             assert_eq!(expected.as_str().parse::<SameSite>().unwrap(), expected);
         }
@@ -1012,11 +939,7 @@ mod tests {
             assert_eq!(text.parse::<Secure>().unwrap(), expected, "{text:?}");
         }
         for text in ["", "yes", "1", "on"] {
-            assert_eq!(
-                text.parse::<Secure>().unwrap_err().code(),
-                ErrorCode::Config,
-                "{text:?}"
-            );
+            assert_eq!(text.parse::<Secure>().unwrap_err().code(), ErrorCode::Config, "{text:?}");
         }
     }
 
@@ -1042,12 +965,7 @@ mod tests {
 
     #[test]
     fn unset_attributes_are_omitted() {
-        let opts = CookieOptions {
-            path: None,
-            same_site: None,
-            secure: Secure::Never,
-            ..CookieOptions::default()
-        };
+        let opts = CookieOptions { path: None, same_site: None, secure: Secure::Never, ..CookieOptions::default() };
         opts.validate().unwrap();
         assert_eq!(
             set_cookie(&opts, "jwtsession", "v", 1, 0, true),
@@ -1064,31 +982,17 @@ mod tests {
             (1_709_164_800, 86400, "Fri, 01 Mar 2024 00:00:00 GMT"),
         ] {
             let header = set_cookie(&opts, "jwtsession", "v", max_age, now, false);
-            assert!(
-                header.contains(&format!("; Max-Age={max_age}; Expires={expires}; ")),
-                "{header}"
-            );
+            assert!(header.contains(&format!("; Max-Age={max_age}; Expires={expires}; ")), "{header}");
         }
     }
 
     #[test]
     fn do_not_panic_on_large_max_ages() {
         let opts = CookieOptions::default();
-        for (now, max_age) in [
-            (0, u64::MAX),
-            (u64::MAX, 1),
-            (u64::MAX, u64::MAX),
-            (0, 253_402_300_800),
-        ] {
+        for (now, max_age) in [(0, u64::MAX), (u64::MAX, 1), (u64::MAX, u64::MAX), (0, 253_402_300_800)] {
             let header = set_cookie(&opts, "jwtsession", "v", max_age, now, false);
-            assert!(
-                header.contains("; Expires=Fri, 31 Dec 9999 23:59:59 GMT; "),
-                "{header}"
-            );
-            assert!(
-                header.contains(&format!("; Max-Age={max_age}; ")),
-                "{header}"
-            );
+            assert!(header.contains("; Expires=Fri, 31 Dec 9999 23:59:59 GMT; "), "{header}");
+            assert!(header.contains(&format!("; Max-Age={max_age}; ")), "{header}");
         }
     }
 
@@ -1103,10 +1007,7 @@ mod tests {
 
     #[test]
     fn secure_always_and_never_ignore_the_request_scheme() {
-        let never = CookieOptions {
-            secure: Secure::Never,
-            ..CookieOptions::default()
-        };
+        let never = CookieOptions { secure: Secure::Never, ..CookieOptions::default() };
         for https in [true, false] {
             assert!(set_cookie(&secure_opts(), "jwtsession", "v", 1, 0, https).contains("; Secure"));
             assert!(!set_cookie(&never, "jwtsession", "v", 1, 0, https).contains("Secure"));
@@ -1116,65 +1017,30 @@ mod tests {
     #[test]
     fn same_site_none_needs_secure_always() {
         for secure in [Secure::Auto, Secure::Never] {
-            let opts = CookieOptions {
-                same_site: Some(SameSite::None),
-                secure,
-                ..CookieOptions::default()
-            };
+            let opts = CookieOptions { same_site: Some(SameSite::None), secure, ..CookieOptions::default() };
             assert!(config_error(&opts).contains("same_site"));
         }
-        CookieOptions {
-            same_site: Some(SameSite::None),
-            ..secure_opts()
-        }
-        .validate()
-        .unwrap();
+        CookieOptions { same_site: Some(SameSite::None), ..secure_opts() }.validate().unwrap();
     }
 
     #[test]
     fn partitioned_needs_secure_always() {
-        let opts = CookieOptions {
-            partitioned: true,
-            ..CookieOptions::default()
-        };
+        let opts = CookieOptions { partitioned: true, ..CookieOptions::default() };
         assert!(config_error(&opts).contains("partitioned"));
-        CookieOptions {
-            partitioned: true,
-            ..secure_opts()
-        }
-        .validate()
-        .unwrap();
+        CookieOptions { partitioned: true, ..secure_opts() }.validate().unwrap();
     }
 
     #[test]
     fn host_prefix_needs_secure_root_path_and_no_domain() {
         for name in ["__Host-sid", "__host-sid", "__HOST-sid", "__hOsT-sid"] {
-            let good = CookieOptions {
-                name: name.into(),
-                ..secure_opts()
-            };
+            let good = CookieOptions { name: name.into(), ..secure_opts() };
             good.validate().unwrap();
             let refused = [
-                CookieOptions {
-                    secure: Secure::Auto,
-                    ..good.clone()
-                },
-                CookieOptions {
-                    secure: Secure::Never,
-                    ..good.clone()
-                },
-                CookieOptions {
-                    path: None,
-                    ..good.clone()
-                },
-                CookieOptions {
-                    path: Some("/app".into()),
-                    ..good.clone()
-                },
-                CookieOptions {
-                    domain: Some("example.com".into()),
-                    ..good.clone()
-                },
+                CookieOptions { secure: Secure::Auto, ..good.clone() },
+                CookieOptions { secure: Secure::Never, ..good.clone() },
+                CookieOptions { path: None, ..good.clone() },
+                CookieOptions { path: Some("/app".into()), ..good.clone() },
+                CookieOptions { domain: Some("example.com".into()), ..good.clone() },
             ];
             for opts in refused {
                 assert!(config_error(&opts).contains("__Host-"), "{opts:?}");
@@ -1186,11 +1052,7 @@ mod tests {
     fn secure_prefix_needs_secure_always() {
         for name in ["__Secure-sid", "__secure-sid", "__SECURE-sid"] {
             for secure in [Secure::Auto, Secure::Never] {
-                let opts = CookieOptions {
-                    name: name.into(),
-                    secure,
-                    ..CookieOptions::default()
-                };
+                let opts = CookieOptions { name: name.into(), secure, ..CookieOptions::default() };
                 assert!(config_error(&opts).contains("__Secure-"), "{opts:?}");
             }
             let opts = CookieOptions {
@@ -1205,13 +1067,7 @@ mod tests {
 
     #[test]
     fn names_without_a_full_prefix_need_nothing() {
-        for name in [
-            "__Host",
-            "_Host-sid",
-            "Host-sid",
-            "__Securely",
-            "x__Host-sid",
-        ] {
+        for name in ["__Host", "_Host-sid", "Host-sid", "__Securely", "x__Host-sid"] {
             named(name).validate().unwrap();
         }
     }
@@ -1219,8 +1075,8 @@ mod tests {
     #[test]
     fn names_that_could_inject_are_refused() {
         for name in [
-            "", "a\rb", "a\nb", "a;b", "a,b", "a b", "a\tb", "sés", "a=b", "a\"b", "a:b", "a/b",
-            "a\\b", "a(b)", "a[b]", "a{b}", "a<b>", "a?b", "a@b", "\u{7f}", "a\0b",
+            "", "a\rb", "a\nb", "a;b", "a,b", "a b", "a\tb", "sés", "a=b", "a\"b", "a:b", "a/b", "a\\b", "a(b)",
+            "a[b]", "a{b}", "a<b>", "a?b", "a@b", "\u{7f}", "a\0b",
         ] {
             assert!(config_error(&named(name)).contains("name"), "{name:?}");
         }
@@ -1241,57 +1097,26 @@ mod tests {
 
     #[test]
     fn paths_that_could_inject_are_refused() {
-        for path in [
-            "", "app", "/a\rb", "/a\nb", "/a;b", "/a,b", "/a b", "/a\tb", "/é", "/\u{7f}",
-        ] {
-            let opts = CookieOptions {
-                path: Some(path.into()),
-                ..CookieOptions::default()
-            };
+        for path in ["", "app", "/a\rb", "/a\nb", "/a;b", "/a,b", "/a b", "/a\tb", "/é", "/\u{7f}"] {
+            let opts = CookieOptions { path: Some(path.into()), ..CookieOptions::default() };
             assert!(config_error(&opts).contains("path"), "{path:?}");
         }
-        let long = CookieOptions {
-            path: Some(format!("/{}", "a".repeat(1024))),
-            ..CookieOptions::default()
-        };
+        let long = CookieOptions { path: Some(format!("/{}", "a".repeat(1024))), ..CookieOptions::default() };
         assert!(config_error(&long).contains("1024"));
-        let fine = CookieOptions {
-            path: Some("/app/v1-x_y.z~%20=".into()),
-            ..CookieOptions::default()
-        };
+        let fine = CookieOptions { path: Some("/app/v1-x_y.z~%20=".into()), ..CookieOptions::default() };
         fine.validate().unwrap();
     }
 
     #[test]
     fn domains_that_could_inject_are_refused() {
-        for domain in [
-            "",
-            "a\rb.com",
-            "a\nb.com",
-            "a;b.com",
-            "a,b.com",
-            "a b.com",
-            "exämple.com",
-            "a_b.com",
-            "a=b",
-            "a:80",
-        ] {
-            let opts = CookieOptions {
-                domain: Some(domain.into()),
-                ..CookieOptions::default()
-            };
+        for domain in
+            ["", "a\rb.com", "a\nb.com", "a;b.com", "a,b.com", "a b.com", "exämple.com", "a_b.com", "a=b", "a:80"]
+        {
+            let opts = CookieOptions { domain: Some(domain.into()), ..CookieOptions::default() };
             assert!(config_error(&opts).contains("domain"), "{domain:?}");
         }
-        for domain in [
-            "example.com",
-            ".example.com",
-            "xn--exmple-cua.com",
-            "localhost",
-        ] {
-            let opts = CookieOptions {
-                domain: Some(domain.into()),
-                ..CookieOptions::default()
-            };
+        for domain in ["example.com", ".example.com", "xn--exmple-cua.com", "localhost"] {
+            let opts = CookieOptions { domain: Some(domain.into()), ..CookieOptions::default() };
             opts.validate().unwrap();
         }
     }
@@ -1299,17 +1124,11 @@ mod tests {
     #[test]
     fn max_chunks_must_be_between_1_and_32() {
         for max_chunks in [0, 33, usize::MAX] {
-            let opts = CookieOptions {
-                max_chunks,
-                ..CookieOptions::default()
-            };
+            let opts = CookieOptions { max_chunks, ..CookieOptions::default() };
             assert!(config_error(&opts).contains("max_chunks"), "{max_chunks}");
         }
         for max_chunks in [1, 32] {
-            let opts = CookieOptions {
-                max_chunks,
-                ..CookieOptions::default()
-            };
+            let opts = CookieOptions { max_chunks, ..CookieOptions::default() };
             opts.validate().unwrap();
         }
     }
@@ -1337,21 +1156,14 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("; ")
         };
-        assert_eq!(
-            attributes(&set),
-            attributes(&removal_cookie(&opts, "__Host-sid.2", false))
-        );
+        assert_eq!(attributes(&set), attributes(&removal_cookie(&opts, "__Host-sid.2", false)));
     }
 
     #[test]
     fn value_exactly_at_the_limit_stays_one_cookie() {
         let value = "v".repeat(MAX_COOKIE_BYTES - "jwtsession".len());
-        assert_eq!(
-            split_into_chunks("jwtsession", &value),
-            [("jwtsession".to_owned(), value.as_str())]
-        );
-        let headers =
-            session_set_cookies(&CookieOptions::default(), &value, 60, 0, true, &[]).unwrap();
+        assert_eq!(split_into_chunks("jwtsession", &value), [("jwtsession".to_owned(), value.as_str())]);
+        let headers = session_set_cookies(&CookieOptions::default(), &value, 60, 0, true, &[]).unwrap();
         assert_eq!(headers.len(), 1);
         assert!(headers[0].starts_with(&format!("jwtsession={value}; ")));
     }
@@ -1380,11 +1192,7 @@ mod tests {
             assert_eq!(*name, format!("jwtsession.{i}"));
             assert!(name.len() + chunk.len() <= MAX_COOKIE_BYTES, "{name}");
             if i + 1 < chunks.len() {
-                assert_eq!(
-                    name.len() + chunk.len(),
-                    MAX_COOKIE_BYTES,
-                    "{name} not full"
-                );
+                assert_eq!(name.len() + chunk.len(), MAX_COOKIE_BYTES, "{name} not full");
             }
         }
         assert_eq!(chunks.iter().map(|(_, c)| *c).collect::<String>(), value);
@@ -1415,22 +1223,10 @@ mod tests {
         let headers = session_set_cookies(&opts, &token, 60, 0, true, &[]).unwrap();
         assert_eq!(headers.len(), 4);
         // What a browser sends back: the name=value part of each Set-Cookie.
-        let header = headers
-            .iter()
-            .map(|h| h.split("; ").next().unwrap())
-            .collect::<Vec<_>>()
-            .join("; ");
+        let header = headers.iter().map(|h| h.split("; ").next().unwrap()).collect::<Vec<_>>().join("; ");
         let found = session_cookies(&header, &opts.name, opts.max_chunks);
         assert_eq!(found.candidates, [token]);
-        assert_eq!(
-            found.present,
-            strings(&[
-                "jwtsession.0",
-                "jwtsession.1",
-                "jwtsession.2",
-                "jwtsession.3"
-            ])
-        );
+        assert_eq!(found.present, strings(&["jwtsession.0", "jwtsession.1", "jwtsession.2", "jwtsession.3"]));
     }
 
     #[test]
@@ -1447,12 +1243,7 @@ mod tests {
         // One chunk more than allowed is refused; exactly the maximum is fine.
         let room = MAX_COOKIE_BYTES - "jwtsession.0".len();
         let at_max = "x".repeat(4 * room);
-        assert_eq!(
-            session_set_cookies(&opts, &at_max, 60, 0, true, &[])
-                .unwrap()
-                .len(),
-            4
-        );
+        assert_eq!(session_set_cookies(&opts, &at_max, 60, 0, true, &[]).unwrap().len(), 4);
         let over = "x".repeat(4 * room + 1);
         let err = session_set_cookies(&opts, &over, 60, 0, true, &[]).unwrap_err();
         assert_eq!(err.code(), ErrorCode::TooLarge);
@@ -1460,17 +1251,9 @@ mod tests {
 
     #[test]
     fn max_chunks_of_one_never_chunks() {
-        let opts = CookieOptions {
-            max_chunks: 1,
-            ..CookieOptions::default()
-        };
+        let opts = CookieOptions { max_chunks: 1, ..CookieOptions::default() };
         let fits = "x".repeat(MAX_COOKIE_BYTES - opts.name.len());
-        assert_eq!(
-            session_set_cookies(&opts, &fits, 60, 0, true, &[])
-                .unwrap()
-                .len(),
-            1
-        );
+        assert_eq!(session_set_cookies(&opts, &fits, 60, 0, true, &[]).unwrap().len(), 1);
         let over = format!("{fits}x");
         let err = session_set_cookies(&opts, &over, 60, 0, true, &[]).unwrap_err();
         assert_eq!(err.code(), ErrorCode::TooLarge);
@@ -1479,15 +1262,7 @@ mod tests {
     #[test]
     fn tokens_that_could_inject_are_refused() {
         let opts = CookieOptions::default();
-        for token in [
-            "tok;en",
-            "tok\r\nSet-Cookie: x=y",
-            "tok en",
-            "tok,en",
-            "tok\"en",
-            "tok\\en",
-            "toké",
-        ] {
+        for token in ["tok;en", "tok\r\nSet-Cookie: x=y", "tok en", "tok,en", "tok\"en", "tok\\en", "toké"] {
             let err = session_set_cookies(&opts, token, 60, 0, true, &[]).unwrap_err();
             assert_eq!(err.code(), ErrorCode::Malformed, "{token:?}");
             assert!(!err.message().contains(token), "{err}");
@@ -1499,12 +1274,9 @@ mod tests {
         let opts = CookieOptions::default();
         let present = strings(&["jwtsession", "jwtsession.0", "jwtsession.1", "jwtsession.7"]);
         let headers = session_set_cookies(&opts, "a.b.c", 60, 0, true, &present).unwrap();
-        let expected_removals = ["jwtsession.0", "jwtsession.1", "jwtsession.7"]
-            .map(|n| removal_cookie(&opts, n, true));
-        assert_eq!(
-            headers[0],
-            set_cookie(&opts, "jwtsession", "a.b.c", 60, 0, true)
-        );
+        let expected_removals =
+            ["jwtsession.0", "jwtsession.1", "jwtsession.7"].map(|n| removal_cookie(&opts, n, true));
+        assert_eq!(headers[0], set_cookie(&opts, "jwtsession", "a.b.c", 60, 0, true));
         assert_eq!(headers[1..], expected_removals);
     }
 
@@ -1512,13 +1284,7 @@ mod tests {
     fn writing_chunks_expires_the_plain_cookie_and_stale_higher_chunks() {
         let opts = CookieOptions::default();
         let token = "t".repeat(MAX_COOKIE_BYTES + 10);
-        let present = strings(&[
-            "jwtsession",
-            "jwtsession.0",
-            "jwtsession.1",
-            "jwtsession.2",
-            "jwtsession.3",
-        ]);
+        let present = strings(&["jwtsession", "jwtsession.0", "jwtsession.1", "jwtsession.2", "jwtsession.3"]);
         let headers = session_set_cookies(&opts, &token, 60, 0, false, &present).unwrap();
         assert_eq!(headers.len(), 5);
         assert!(headers[0].starts_with("jwtsession.0=ttt"));
@@ -1532,12 +1298,8 @@ mod tests {
     #[test]
     fn nothing_stale_means_no_removal_cookies() {
         let opts = CookieOptions::default();
-        let headers =
-            session_set_cookies(&opts, "a.b.c", 60, 0, true, &strings(&["jwtsession"])).unwrap();
-        assert_eq!(
-            headers,
-            [set_cookie(&opts, "jwtsession", "a.b.c", 60, 0, true)]
-        );
+        let headers = session_set_cookies(&opts, "a.b.c", 60, 0, true, &strings(&["jwtsession"])).unwrap();
+        assert_eq!(headers, [set_cookie(&opts, "jwtsession", "a.b.c", 60, 0, true)]);
     }
 
     #[test]
@@ -1545,23 +1307,13 @@ mod tests {
         let opts = CookieOptions::default();
         let present = strings(&["jwtsession", "jwtsession.0", "jwtsession.12"]);
         let headers = expire_cookies(&opts, &present, true);
-        assert_eq!(
-            headers,
-            present
-                .iter()
-                .map(|n| removal_cookie(&opts, n, true))
-                .collect::<Vec<_>>()
-        );
+        assert_eq!(headers, present.iter().map(|n| removal_cookie(&opts, n, true)).collect::<Vec<_>>());
         assert_eq!(expire_cookies(&opts, &[], true), Vec::<String>::new());
     }
 
     #[test]
     fn cookie_tossing_keeps_every_candidate_in_header_order() {
-        let found = session_cookies(
-            "jwtsession=tossed; other=1; jwtsession=good",
-            "jwtsession",
-            4,
-        );
+        let found = session_cookies("jwtsession=tossed; other=1; jwtsession=good", "jwtsession", 4);
         assert_eq!(found.candidates, ["tossed", "good"]);
         assert_eq!(found.present, ["jwtsession"]);
     }
@@ -1591,11 +1343,7 @@ mod tests {
             "jwtsession",
             "jwtsession.0",
         ] {
-            assert_eq!(
-                session_cookies(header, "jwtsession", 32),
-                SessionCookies::default(),
-                "{header:?}"
-            );
+            assert_eq!(session_cookies(header, "jwtsession", 32), SessionCookies::default(), "{header:?}");
         }
     }
 
@@ -1660,10 +1408,7 @@ mod tests {
         header.extend((0..100).map(|i| format!("s.{i}=c")));
         let found = session_cookies(&header.join("; "), "s", 4);
         assert_eq!(found.candidates.len(), MAX_PLAIN_CANDIDATES + 1);
-        assert_eq!(
-            found.candidates[..16],
-            (0..16).map(|i| format!("v{i}")).collect::<Vec<_>>()
-        );
+        assert_eq!(found.candidates[..16], (0..16).map(|i| format!("v{i}")).collect::<Vec<_>>());
         assert_eq!(found.candidates[16], "cccc");
         assert_eq!(found.present.len(), 4 + MAX_PLAIN_CANDIDATES);
         assert_eq!(found.present[..3], ["s", "s.0", "s.1"]);
@@ -1707,16 +1452,8 @@ mod tests {
         }
 
         let one_value = format!("jwtsession={}", "v".repeat(100 * 1024));
-        assert_eq!(
-            session_cookies(&one_value, "jwtsession", 4).candidates,
-            Vec::<String>::new()
-        );
-        assert_eq!(
-            session_cookies(&one_value, "jwtsession", 32)
-                .candidates
-                .len(),
-            1
-        );
+        assert_eq!(session_cookies(&one_value, "jwtsession", 4).candidates, Vec::<String>::new());
+        assert_eq!(session_cookies(&one_value, "jwtsession", 32).candidates.len(), 1);
 
         let small = header_of(4000);
         let large = header_of(64_000);
@@ -1731,11 +1468,7 @@ mod tests {
 
     /// Base64url and dots, as in a JWT; much faster to generate than the equivalent regex.
     fn token_value(max_len: usize) -> impl Strategy<Value = String> {
-        let alphabet: Vec<char> = ('A'..='Z')
-            .chain('a'..='z')
-            .chain('0'..='9')
-            .chain(['-', '_', '.'])
-            .collect();
+        let alphabet: Vec<char> = ('A'..='Z').chain('a'..='z').chain('0'..='9').chain(['-', '_', '.']).collect();
         proptest::collection::vec(proptest::sample::select(alphabet), 0..=max_len)
             .prop_map(|chars| chars.into_iter().collect())
     }

@@ -74,9 +74,9 @@ impl std::str::FromStr for Algorithm {
 
     /// Parses a configured name, case-insensitively (`HS256`, `hs384`, …).
     fn from_str(s: &str) -> Result<Self, Error> {
-        Algorithm::from_header(&s.trim().to_ascii_uppercase()).ok_or_else(|| {
-            Error::config(format!("unsupported algorithm {s:?}: use HS256, HS384 or HS512"))
-        })
+        // The input is not echoed: a secret pasted into the wrong setting must not reach a log.
+        Algorithm::from_header(&s.trim().to_ascii_uppercase())
+            .ok_or_else(|| Error::config("unsupported algorithm: use HS256, HS384 or HS512"))
     }
 }
 
@@ -166,10 +166,9 @@ pub fn split_token(token: &str, max_bytes: usize) -> Result<[&str; 3], Error> {
     let mut parts = token.split('.');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(h), Some(p), Some(s), None) if !h.is_empty() && !p.is_empty() && !s.is_empty() => Ok([h, p, s]),
-        (_, _, _, Some(_)) => Err(Error::new(
-            ErrorCode::Malformed,
-            "token has more than three segments (a JWE or garbage, not a JWS)",
-        )),
+        (_, _, _, Some(_)) => {
+            Err(Error::new(ErrorCode::Malformed, "token has more than three segments (a JWE or garbage, not a JWS)"))
+        }
         _ => Err(Error::new(ErrorCode::Malformed, "token must be three non-empty base64url segments")),
     }
 }
@@ -189,12 +188,23 @@ fn parse_object<'de, T: Deserialize<'de>>(bytes: &'de [u8], what: &'static str) 
 
 /// The header members we act on. Derived deserialization refuses a duplicated member, so a
 /// header cannot say `"alg":"HS256"` to one parser and `"alg":"none"` to another.
+///
+/// Every member goes through `present`, so a member set to `null` counts as present (and is then
+/// refused for its type) rather than as absent: `"crit":null` must not slip through.
 #[derive(Deserialize)]
 struct RawHeader {
+    #[serde(default, deserialize_with = "present")]
     alg: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     typ: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     kid: Option<Value>,
-    crit: Option<serde::de::IgnoredAny>,
+    #[serde(default, deserialize_with = "present")]
+    crit: Option<Value>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 fn check_header(raw: RawHeader, allowed: &[Algorithm]) -> Result<Header, Error> {
@@ -265,21 +275,13 @@ pub fn verify(token: &str, ring: &KeyRing, validation: &Validation, now: u64) ->
                 .ok_or_else(|| Error::new(ErrorCode::UnknownKey, "no configured key has the token's kid"))?;
             key.verify(header.alg, signing_input, &signature).then_some(index)
         }
-        None => ring
-            .keys()
-            .iter()
-            .position(|key| key.verify(header.alg, signing_input, &signature)),
+        None => ring.keys().iter().position(|key| key.verify(header.alg, signing_input, &signature)),
     }
     .ok_or_else(|| Error::new(ErrorCode::BadSignature, "signature does not match"))?;
 
     let claims: Claims = parse_object(&payload_bytes, "payload")?;
     let time = claims::check(&claims, validation, now)?;
-    Ok(Verified {
-        header,
-        claims,
-        time,
-        key_index,
-    })
+    Ok(Verified { header, claims, time, key_index })
 }
 
 /// Signs `claims` with the ring's current key. The header is `{"alg":…,"typ":"JWT"}` in that
@@ -385,8 +387,10 @@ mod tests {
     use serde_json::json;
 
     const WSGI_SECRET: &str = "Use something big and randomly-generated here";
-    const WSGI_1: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
-    const WSGI_2: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoyfQ.1FapXphQivj9kYFArjb6I-Jr-2skXk_G5kCTbqJDOA0";
+    const WSGI_1: &str =
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
+    const WSGI_2: &str =
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoyfQ.1FapXphQivj9kYFArjb6I-Jr-2skXk_G5kCTbqJDOA0";
 
     fn ring() -> KeyRing {
         KeyRing::new("0123456789abcdef0123456789abcdef").unwrap()
@@ -405,9 +409,9 @@ mod tests {
         // RFC 7515 Appendix A.1: the header has a CRLF and spaces, so its bytes must be used
         // as sent, not re-serialized. Its exp (1300819380) is in 2011.
         let key = [
-            3u8, 35, 53, 75, 43, 15, 165, 188, 131, 126, 6, 101, 119, 123, 166, 143, 90, 179, 40, 230, 240, 84,
-            201, 40, 169, 15, 132, 178, 210, 80, 46, 191, 211, 251, 90, 146, 210, 6, 71, 239, 150, 138, 180, 195,
-            119, 98, 61, 34, 61, 46, 33, 114, 5, 46, 79, 8, 192, 205, 154, 245, 103, 208, 128, 163,
+            3u8, 35, 53, 75, 43, 15, 165, 188, 131, 126, 6, 101, 119, 123, 166, 143, 90, 179, 40, 230, 240, 84, 201,
+            40, 169, 15, 132, 178, 210, 80, 46, 191, 211, 251, 90, 146, 210, 6, 71, 239, 150, 138, 180, 195, 119, 98,
+            61, 34, 61, 46, 33, 114, 5, 46, 79, 8, 192, 205, 154, 245, 103, 208, 128, 163,
         ];
         let token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
         let ring = KeyRing::new(key).unwrap();
@@ -496,6 +500,10 @@ mod tests {
             (r#"["HS256"]"#, ErrorCode::BadJson),
             (r#"{"alg":"HS256"} x"#, ErrorCode::BadJson),
             (r#"{"alg":"HS256","crit":["exp"]}"#, ErrorCode::Malformed),
+            (r#"{"alg":"HS256","crit":null}"#, ErrorCode::Malformed),
+            (r#"{"alg":"HS256","typ":null}"#, ErrorCode::Malformed),
+            (r#"{"alg":"HS256","kid":null}"#, ErrorCode::Malformed),
+            (r#"{"alg":null}"#, ErrorCode::UnsupportedAlgorithm),
             (r#"{"alg":"HS256","typ":"JWE"}"#, ErrorCode::Malformed),
             (r#"{"alg":"HS256","kid":7}"#, ErrorCode::Malformed),
             (r#"{"alg":"HS256","kid":"../../etc/passwd"}"#, ErrorCode::UnknownKey),
@@ -518,7 +526,10 @@ mod tests {
             assert_eq!(code(verify(&forge(h, p, &[0; 32]), &r, &v, 1)), ErrorCode::BadSignature, "{p}");
         }
         let deep = format!("{{\"a\":{}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
-        assert_eq!(code(verify(&signed(h, &deep), &r, &Validation { max_token_bytes: usize::MAX, ..v }, 1)), ErrorCode::BadJson);
+        assert_eq!(
+            code(verify(&signed(h, &deep), &r, &Validation { max_token_bytes: usize::MAX, ..v }, 1)),
+            ErrorCode::BadJson
+        );
     }
 
     #[test]

@@ -75,13 +75,7 @@ impl Key {
         id.update(b"worker-jwt-session key id");
         let tag = id.finalize().into_bytes();
         let kid = crate::jwt::b64_encode(tag.get(..8).unwrap_or(&tag));
-        Ok(Key {
-            kid,
-            len: secret.len(),
-            hs256,
-            hs384,
-            hs512,
-        })
+        Ok(Key { kid, len: secret.len(), hs256, hs384, hs512 })
     }
 
     /// The key id written into the `kid` header when a ring holds several keys: 11 base64url
@@ -149,9 +143,7 @@ impl KeyRing {
     ///
     /// [`ErrorCode::Config`] when the secret is shorter than [`MIN_SECRET_BYTES`].
     pub fn new(current: impl AsRef<[u8]>) -> Result<KeyRing, Error> {
-        Ok(KeyRing {
-            keys: vec![Key::new(current.as_ref())?],
-        })
+        Ok(KeyRing { keys: vec![Key::new(current.as_ref())?] })
     }
 
     /// Adds a previous key: tokens it signed still verify, and get re-signed with the current key.

@@ -1,4 +1,35 @@
-#![doc = "Sessions for Cloudflare Workers in a signed JWT cookie. (Crate docs: see README.md.)"]
+// With the `worker` feature (as `make test` builds it), the README is the crate's front page,
+// so its examples are compiled as doc tests.
+#![cfg_attr(feature = "worker", doc = include_str!("../README.md"))]
+//! # The core, without a Worker
+//!
+//! Everything except `middleware` (feature `worker`) is plain Rust that compiles natively and
+//! to wasm32: the counter of the Python `wsgi_jwt_session` README, driven with header strings.
+//!
+//! ```
+//! use worker_jwt_session::JwtSessions;
+//!
+//! let sessions = JwtSessions::builder("Use something big and randomly-generated here").build()?;
+//! let mut cookie = String::new();
+//! for want in 1..=3u64 {
+//!     let now = 1_700_000_000 + want;
+//!     let session = sessions.load_cookie_header(Some(&cookie), now);
+//!     let n: u64 = session.get("counter")?.unwrap_or(0) + 1;
+//!     session.insert("counter", n)?;
+//!     assert_eq!(n, want);
+//!     let out = sessions.commit_headers(&session, now, true, 200)?;
+//!     // What a browser sends back: the `name=value` part of the Set-Cookie header.
+//!     cookie = out.set_cookies[0].split(';').next().unwrap_or_default().to_string();
+//! }
+//! # Ok::<(), worker_jwt_session::Error>(())
+//! ```
+//!
+//! # Features
+//!
+//! All off by default:
+//! - `worker`: `JwtSessions::wrap`, `load`, `commit` and `from_env` for workers-rs.
+//! - `browser`: the wasm-bindgen exports of the npm package in `js/`.
+//! - `cli`: the `jwt-session` command-line tool.
 
 pub mod claims;
 pub mod config;

@@ -25,10 +25,7 @@ fn is_https(req: &Request) -> bool {
 
 fn binding(env: &Env, name: &str) -> Option<String> {
     // Secrets and [vars] are both plain strings to a Worker; either kind of binding works.
-    env.secret(name)
-        .map(|s| s.to_string())
-        .or_else(|_| env.var(name).map(|v| v.to_string()))
-        .ok()
+    env.secret(name).map(|s| s.to_string()).or_else(|_| env.var(name).map(|v| v.to_string())).ok()
 }
 
 impl JwtSessions {
@@ -58,6 +55,7 @@ impl JwtSessions {
     ///     let session = sessions.load(&req);
     ///     Response::ok(format!("{} keys", session.len()))
     /// }
+    /// # fn main() {}
     /// ```
     pub fn from_env(env: &Env) -> Result<JwtSessions, Error> {
         // Only the names we know are read, so a typo'd binding is not silently picked up.
@@ -92,6 +90,7 @@ impl JwtSessions {
     ///         Response::ok(format!("visit {visits}"))
     ///     }).await
     /// }
+    /// # fn main() {}
     /// ```
     pub fn from_env_cached(env: &Env) -> Result<&'static JwtSessions, Error> {
         if let Some(sessions) = CACHED.get() {
@@ -137,6 +136,7 @@ impl JwtSessions {
     ///         .run(req, env)
     ///         .await
     /// }
+    /// # fn main() {}
     /// ```
     pub fn load(&self, req: &Request) -> Session {
         let header = req.headers().get("Cookie").ok().flatten();
@@ -218,6 +218,7 @@ impl JwtSessions {
     ///         Response::ok(format!("Current counter value: {n}"))
     ///     }).await
     /// }
+    /// # fn main() {}
     /// ```
     pub async fn wrap<F, Fut>(&self, req: Request, handler: F) -> worker::Result<Response>
     where

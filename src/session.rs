@@ -150,9 +150,9 @@ impl Session {
     pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, Error> {
         match self.read().data.get(key) {
             None => Ok(None),
-            Some(v) => T::deserialize(v).map(Some).map_err(|e| {
-                Error::new(ErrorCode::BadJson, format!("session value `{key}` has another type ({e})"))
-            }),
+            Some(v) => T::deserialize(v)
+                .map(Some)
+                .map_err(|e| Error::new(ErrorCode::BadJson, format!("session value `{key}` has another type ({e})"))),
         }
     }
 

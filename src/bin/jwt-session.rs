@@ -1,0 +1,552 @@
+//! `jwt-session`: decode, verify and sign session tokens, and make secrets, on your own machine.
+//!
+//! This is the local, private alternative to pasting a production session cookie into a
+//! website that "decodes JWTs": the token (a live credential until it expires) and the secret
+//! never leave the machine, and nothing is sent anywhere. It runs the crate's own code, so
+//! `verify` says exactly what the Worker would say about a cookie, with the same error codes.
+//!
+//! ```text
+//! jwt-session decode TOKEN [--header]
+//! jwt-session verify TOKEN (--secret-env VAR | --secret-file FILE) [--previous-env VAR]
+//!                          [--alg HS256,…] [--leeway S] [--now UNIX] [--allow-missing-exp]
+//! jwt-session sign (--secret-env VAR | --secret-file FILE) [--alg A] [--max-age S] [--no-exp]
+//!                  [--now UNIX]   < claims.json
+//! jwt-session keygen
+//! ```
+//!
+//! Secrets are read from an environment variable or a file, never from the command line (where
+//! `ps` and the shell history would keep them), and are never printed: error messages name the
+//! variable or file, not what it holds. A token may be given as `-` to read it from stdin.
+//!
+//! Output goes to stdout; failures print `error: <code>: <message>` on stderr. Exit status: 0
+//! on success, 1 when a token, secret or option is rejected (the code is the crate's
+//! [`ErrorCode`], plus `io` for unreadable stdin or unwritable stdout), 2 for a usage mistake
+//! (`error: usage: …`).
+//!
+//! The CLI only translates between the command line and the core (`jwt`, `keys`, `claims`); it
+//! holds no token logic of its own.
+
+use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use lexopt::{Arg, Parser};
+use serde_json::{Map, Value};
+use worker_jwt_session::claims::{Validation, DEFAULT_MAX_TOKEN_BYTES};
+use worker_jwt_session::jwt::{self, Algorithm, Part};
+use worker_jwt_session::keys::{KeyRing, MIN_SECRET_BYTES};
+use worker_jwt_session::{Error, ErrorCode};
+
+const USAGE: &str = "\
+jwt-session: decode, verify and sign worker-jwt-session tokens locally (nothing leaves this machine)
+
+USAGE:
+    jwt-session decode TOKEN [--header]
+    jwt-session verify TOKEN (--secret-env VAR | --secret-file FILE) [OPTIONS]
+    jwt-session sign (--secret-env VAR | --secret-file FILE) [OPTIONS] < claims.json
+    jwt-session keygen
+    jwt-session help
+
+COMMANDS:
+    decode   Print the payload (or, with --header, the header) as JSON, key order kept.
+             The signature is NOT checked: never base a decision on this output.
+    verify   Check the signature and the time claims as the Worker does; print the payload.
+    sign     Read a JSON object on stdin, set `iat` (now) and `exp` (now + max age), print
+             the token.
+    keygen   Print a new random 32-byte secret (base64url), e.g. for
+             `wrangler secret put JWT_SESSION_SECRET`.
+
+SECRET (verify, sign; exactly one):
+    --secret-env VAR        Name of the environment variable holding the secret
+                            (e.g. JWT_SESSION_SECRET); its bytes are used as they are.
+    --secret-file FILE      File holding the secret; its raw bytes are used, nothing trimmed.
+
+VERIFY OPTIONS:
+    --previous-env VAR      Variable holding old secrets, comma-separated
+                            (e.g. JWT_SESSION_PREVIOUS_SECRETS): they verify too.
+    --alg LIST              Algorithms accepted, comma-separated. Default: HS256.
+    --leeway S              Seconds of clock skew tolerated. Default: 30.
+    --now UNIX              Check at this time (seconds since 1970). Default: the clock.
+    --allow-missing-exp     Accept tokens without `exp` (legacy wsgi_jwt_session cookies).
+
+SIGN OPTIONS:
+    --alg A                 HS256 (default), HS384 or HS512; the secret must be at least
+                            32, 48 or 64 bytes long respectively (RFC 7518 3.2).
+    --max-age S             Lifetime: exp = iat + S. Default: 86400.
+    --no-exp                Write no `exp` (an `exp` in the input is removed too).
+    --now UNIX              Use this time for `iat` and `exp`. Default: the clock.
+
+TOKEN may be `-` to read it from stdin (it then stays out of `ps` and the shell history).
+
+Errors go to stderr as `error: <code>: <message>`. Exit status: 0 success; 1 token, secret
+or option rejected; 2 usage mistake. Secrets are never printed.";
+
+/// Why the command failed, and how to say it.
+#[derive(Debug)]
+enum Failure {
+    /// A mistake in the command line: exit 2.
+    Usage(String),
+    /// The core said no (bad token, bad secret, bad option): exit 1.
+    Core(Error),
+    /// Reading stdin or writing stdout failed: exit 1.
+    Io(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Core(e)
+    }
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure::Usage(message.into())
+}
+
+fn config(message: impl Into<String>) -> Failure {
+    Failure::Core(Error::new(ErrorCode::Config, message.into()))
+}
+
+fn main() -> ExitCode {
+    let result = run(Parser::from_env());
+    match result {
+        Ok(output) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                // The reader went away (`| head`): nothing useful to say.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::FAILURE,
+                Err(e) => report(&Failure::Io(format!("cannot write to stdout ({e})"))),
+            }
+        }
+        Err(failure) => report(&failure),
+    }
+}
+
+/// Prints the failure on stderr and gives the exit status. Never panics, even without stderr.
+fn report(failure: &Failure) -> ExitCode {
+    let mut stderr = std::io::stderr().lock();
+    let (line, status) = match failure {
+        Failure::Usage(m) => (format!("error: usage: {m}\n(run `jwt-session --help` for usage)"), 2),
+        Failure::Core(e) => (format!("error: {e}"), 1),
+        Failure::Io(m) => (format!("error: io: {m}"), 1),
+    };
+    let _ = writeln!(stderr, "{line}");
+    ExitCode::from(status)
+}
+
+/// Runs the command line and returns what to print on stdout.
+fn run(mut parser: Parser) -> Result<String, Failure> {
+    match next(&mut parser)? {
+        None => Err(usage("no command given; expected decode, verify, sign or keygen")),
+        Some(Arg::Long("help") | Arg::Short('h')) => Ok(format!("{USAGE}\n")),
+        Some(Arg::Long("version") | Arg::Short('V')) => Ok(format!("jwt-session {}\n", env!("CARGO_PKG_VERSION"))),
+        Some(Arg::Value(command)) => match command.to_str() {
+            Some("decode") => decode(&mut parser),
+            Some("verify") => verify(&mut parser),
+            Some("sign") => sign(&mut parser),
+            Some("keygen") => keygen(&mut parser),
+            Some("help") => Ok(format!("{USAGE}\n")),
+            Some(other) => {
+                Err(usage(format!("unknown command {}; expected decode, verify, sign or keygen", shown(other))))
+            }
+            None => Err(usage("unknown command (not valid UTF-8)")),
+        },
+        Some(arg) => Err(unknown_option(&arg)),
+    }
+}
+
+/// The next argument, with lexopt's errors rephrased so that no value is ever echoed (a value
+/// attached to a flag, `--flag=VALUE`, could be a secret typed in the wrong place).
+fn next(parser: &mut Parser) -> Result<Option<Arg<'_>>, Failure> {
+    parser.next().map_err(|e| match e {
+        lexopt::Error::UnexpectedValue { option, .. } => usage(format!("{option} takes no value")),
+        lexopt::Error::MissingValue { option: Some(option) } => usage(format!("{option} needs a value")),
+        lexopt::Error::UnexpectedOption(option) => usage(format!("unknown option {}", shown(&option))),
+        lexopt::Error::NonUnicodeValue(_) => usage("an argument is not valid UTF-8"),
+        _ => usage("cannot parse the command line"),
+    })
+}
+
+fn unknown_option(arg: &Arg<'_>) -> Failure {
+    match arg {
+        Arg::Long(name) => usage(format!("unknown option {}", shown(&format!("--{name}")))),
+        Arg::Short(c) => usage(format!("unknown option -{c}")),
+        Arg::Value(_) => usage("unexpected extra argument"),
+    }
+}
+
+/// A user-given word safe to repeat in a message: anything 32 bytes or longer could be a
+/// secret (a shorter one is refused anyway), so it is not repeated.
+fn shown(word: &str) -> String {
+    if word.len() < MIN_SECRET_BYTES && word.chars().all(|c| c.is_ascii_graphic()) {
+        format!("`{word}`")
+    } else {
+        "(not shown: it might be a secret)".to_string()
+    }
+}
+
+/// The value of a flag, as UTF-8.
+fn value(parser: &mut Parser, flag: &str) -> Result<String, Failure> {
+    let raw: OsString = parser.value().map_err(|_| usage(format!("{flag} needs a value")))?;
+    raw.into_string().map_err(|_| usage(format!("the value of {flag} is not valid UTF-8")))
+}
+
+/// Stores a flag's value, refusing the flag twice.
+fn set_once<T>(slot: &mut Option<T>, flag: &str, v: T) -> Result<(), Failure> {
+    if slot.is_some() {
+        return Err(usage(format!("{flag} is given more than once")));
+    }
+    *slot = Some(v);
+    Ok(())
+}
+
+fn parse_secs(text: &str, flag: &str) -> Result<u64, Failure> {
+    text.trim().parse::<u64>().map_err(|_| config(format!("{flag} takes a whole number of seconds (0 or more)")))
+}
+
+/// A token from the command line, or from stdin when it is `-`.
+fn token_arg(positional: Option<OsString>) -> Result<String, Failure> {
+    let raw = positional.ok_or_else(|| usage("missing TOKEN (give the token, or `-` to read it from stdin)"))?;
+    let token = raw.into_string().map_err(|_| usage("TOKEN is not valid UTF-8"))?;
+    if token == "-" {
+        return Ok(read_stdin(DEFAULT_MAX_TOKEN_BYTES)?.trim().to_string());
+    }
+    Ok(token)
+}
+
+/// Reads stdin as UTF-8, refusing more than `limit` bytes (checked while reading).
+fn read_stdin(limit: usize) -> Result<String, Failure> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::Io(format!("cannot read stdin ({e})")))?;
+    if bytes.len() > limit {
+        return Err(Failure::Core(Error::new(ErrorCode::TooLarge, format!("stdin holds more than {limit} bytes"))));
+    }
+    String::from_utf8(bytes).map_err(|_| Failure::Core(Error::new(ErrorCode::BadJson, "stdin is not UTF-8")))
+}
+
+fn pretty(value: &Value) -> Result<String, Failure> {
+    serde_json::to_string_pretty(value)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| Failure::Core(Error::new(ErrorCode::BadJson, format!("cannot print JSON ({e})"))))
+}
+
+fn now_or_clock(now: Option<u64>) -> Result<u64, Failure> {
+    match now {
+        Some(now) => Ok(now),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .map_err(|_| config("the system clock is before 1970; pass --now")),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+
+/// Where the signing (or verifying) secret comes from.
+enum SecretSource {
+    Env(String),
+    File(PathBuf),
+}
+
+/// Whether `name` can be an environment variable's name (and so is not, say, a pasted secret
+/// with `-` or `=` in it).
+fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The value of an environment variable named on the command line. The message names the
+/// variable (when the name cannot be a secret), never its value.
+fn env_value(name: &str, flag: &str) -> Result<String, Failure> {
+    if !is_env_name(name) {
+        return Err(usage(format!(
+            "{flag} takes the NAME of an environment variable (letters, digits, `_`), not the secret itself"
+        )));
+    }
+    match std::env::var_os(name) {
+        None => Err(usage(format!("environment variable {} (named by {flag}) is not set", shown(name)))),
+        Some(v) => {
+            v.into_string().map_err(|_| config(format!("environment variable {} is not valid UTF-8", shown(name))))
+        }
+    }
+}
+
+/// Reads a secret file's raw bytes, with a bound (it could be a device or a huge file by mistake).
+fn file_bytes(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    const LIMIT: usize = 64 * 1024;
+    let name = shown_path(path);
+    let file = std::fs::File::open(path).map_err(|e| config(format!("cannot open secret file {name} ({e})")))?;
+    let mut bytes = Vec::new();
+    file.take(LIMIT as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| config(format!("cannot read secret file {name} ({e})")))?;
+    if bytes.len() > LIMIT {
+        return Err(config(format!("secret file {name} is larger than {LIMIT} bytes")));
+    }
+    Ok(bytes)
+}
+
+/// A path to repeat in a message: one that looks like a path, or is too short to be a secret.
+fn shown_path(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy();
+    if text.len() < MIN_SECRET_BYTES || text.contains('/') || text.contains('.') {
+        format!("`{text}`")
+    } else {
+        "(name not shown: it might be a secret)".to_string()
+    }
+}
+
+fn secret_bytes(source: &SecretSource) -> Result<Vec<u8>, Failure> {
+    match source {
+        SecretSource::Env(name) => Ok(env_value(name, "--secret-env")?.into_bytes()),
+        SecretSource::File(path) => file_bytes(path),
+    }
+}
+
+/// Collects `--secret-env` / `--secret-file`; both or neither is a usage mistake.
+#[derive(Default)]
+struct SecretFlags {
+    env: Option<String>,
+    file: Option<PathBuf>,
+}
+
+impl SecretFlags {
+    fn set_env(&mut self, parser: &mut Parser) -> Result<(), Failure> {
+        let v = value(parser, "--secret-env")?;
+        set_once(&mut self.env, "--secret-env", v)
+    }
+
+    fn set_file(&mut self, parser: &mut Parser) -> Result<(), Failure> {
+        let v = parser.value().map_err(|_| usage("--secret-file needs a value"))?;
+        set_once(&mut self.file, "--secret-file", PathBuf::from(v))
+    }
+
+    fn source(self) -> Result<SecretSource, Failure> {
+        match (self.env, self.file) {
+            (Some(env), None) => Ok(SecretSource::Env(env)),
+            (None, Some(file)) => Ok(SecretSource::File(file)),
+            (Some(_), Some(_)) => Err(usage("give one of --secret-env and --secret-file, not both")),
+            (None, None) => {
+                Err(usage("a secret is needed: --secret-env VAR (e.g. JWT_SESSION_SECRET) or --secret-file FILE"))
+            }
+        }
+    }
+}
+
+/// The previous secrets of `--previous-env`: comma-separated, spaces around each trimmed.
+fn previous_secrets(name: &str) -> Result<Vec<String>, Failure> {
+    let list = env_value(name, "--previous-env")?;
+    list.split(',')
+        .enumerate()
+        .map(|(i, s)| {
+            let s = s.trim();
+            if s.is_empty() {
+                Err(config(format!(
+                    "entry {} of the previous secrets in {} is empty (check for a stray comma)",
+                    i + 1,
+                    shown(name)
+                )))
+            } else {
+                Ok(s.to_string())
+            }
+        })
+        .collect()
+}
+
+/// An algorithm name, case-insensitive. The core's message repeats the input; this one repeats
+/// it only when it cannot be a secret typed in the wrong place.
+fn parse_alg(name: &str) -> Result<Algorithm, Failure> {
+    name.parse().map_err(|_| config(format!("unsupported algorithm {}: use HS256, HS384 or HS512", shown(name.trim()))))
+}
+
+fn algorithms(list: &str) -> Result<Vec<Algorithm>, Failure> {
+    let mut algs = Vec::new();
+    for name in list.split(',') {
+        if name.trim().is_empty() {
+            return Err(config("--alg has an empty entry; use e.g. --alg HS256,HS384"));
+        }
+        let alg = parse_alg(name)?;
+        if !algs.contains(&alg) {
+            algs.push(alg);
+        }
+    }
+    Ok(algs)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+fn decode(parser: &mut Parser) -> Result<String, Failure> {
+    let mut token = None;
+    let mut part = Part::Payload;
+    while let Some(arg) = next(parser)? {
+        match arg {
+            Arg::Long("header") => part = Part::Header,
+            Arg::Long("help") | Arg::Short('h') => return Ok(format!("{USAGE}\n")),
+            Arg::Value(v) if token.is_none() => token = Some(v),
+            other => return Err(unknown_option(&other)),
+        }
+    }
+    let token = token_arg(token)?;
+    let json = jwt::decode_unverified_json(&token, part)?;
+    let value: Value = serde_json::from_str(&json).map_err(|e| {
+        let what = if part == Part::Header { "header" } else { "payload" };
+        Failure::Core(Error::new(ErrorCode::BadJson, format!("{what} is not valid JSON ({e})")))
+    })?;
+    pretty(&value)
+}
+
+fn verify(parser: &mut Parser) -> Result<String, Failure> {
+    let mut token = None;
+    let mut secret = SecretFlags::default();
+    let mut previous_env = None;
+    let mut alg = None;
+    let mut leeway = None;
+    let mut now = None;
+    let mut allow_missing_exp = false;
+    while let Some(arg) = next(parser)? {
+        match arg {
+            Arg::Long("secret-env") => secret.set_env(parser)?,
+            Arg::Long("secret-file") => secret.set_file(parser)?,
+            Arg::Long("previous-env") => {
+                let v = value(parser, "--previous-env")?;
+                set_once(&mut previous_env, "--previous-env", v)?;
+            }
+            Arg::Long("alg") => {
+                let v = value(parser, "--alg")?;
+                set_once(&mut alg, "--alg", v)?;
+            }
+            Arg::Long("leeway") => {
+                let v = value(parser, "--leeway")?;
+                set_once(&mut leeway, "--leeway", v)?;
+            }
+            Arg::Long("now") => {
+                let v = value(parser, "--now")?;
+                set_once(&mut now, "--now", v)?;
+            }
+            Arg::Long("allow-missing-exp") => allow_missing_exp = true,
+            Arg::Long("help") | Arg::Short('h') => return Ok(format!("{USAGE}\n")),
+            Arg::Value(v) if token.is_none() => token = Some(v),
+            other => return Err(unknown_option(&other)),
+        }
+    }
+    // Usage first (exit 2), then the values (exit 1), then the token.
+    let source = secret.source()?;
+    let token = token_arg(token)?;
+
+    let mut validation = Validation { require_exp: !allow_missing_exp, ..Validation::default() };
+    if let Some(list) = alg {
+        validation.algorithms = algorithms(&list)?;
+    }
+    if let Some(s) = leeway {
+        validation.leeway_secs = parse_secs(&s, "--leeway")?;
+    }
+    let now = now_or_clock(now.map(|s| parse_secs(&s, "--now")).transpose()?)?;
+
+    let mut ring = KeyRing::new(secret_bytes(&source)?)?;
+    if let Some(name) = previous_env {
+        for old in previous_secrets(&name)? {
+            ring = ring.with_previous(old)?;
+        }
+    }
+    let verified = jwt::verify(&token, &ring, &validation, now)?;
+    pretty(&Value::Object(verified.claims))
+}
+
+fn sign(parser: &mut Parser) -> Result<String, Failure> {
+    let mut secret = SecretFlags::default();
+    let mut alg = None;
+    let mut max_age = None;
+    let mut now = None;
+    let mut no_exp = false;
+    while let Some(arg) = next(parser)? {
+        match arg {
+            Arg::Long("secret-env") => secret.set_env(parser)?,
+            Arg::Long("secret-file") => secret.set_file(parser)?,
+            Arg::Long("alg") => {
+                let v = value(parser, "--alg")?;
+                set_once(&mut alg, "--alg", v)?;
+            }
+            Arg::Long("max-age") => {
+                let v = value(parser, "--max-age")?;
+                set_once(&mut max_age, "--max-age", v)?;
+            }
+            Arg::Long("now") => {
+                let v = value(parser, "--now")?;
+                set_once(&mut now, "--now", v)?;
+            }
+            Arg::Long("no-exp") => no_exp = true,
+            Arg::Long("help") | Arg::Short('h') => return Ok(format!("{USAGE}\n")),
+            // A positional argument here is most likely a secret typed in the wrong place.
+            Arg::Value(_) => {
+                return Err(usage(
+                    "sign takes no positional argument: the claims come on stdin, the secret from \
+                     --secret-env or --secret-file",
+                ))
+            }
+            other => return Err(unknown_option(&other)),
+        }
+    }
+    let source = secret.source()?;
+    if no_exp && max_age.is_some() {
+        return Err(usage("--no-exp and --max-age contradict each other"));
+    }
+
+    let alg = parse_alg(alg.as_deref().unwrap_or("HS256"))?;
+    let max_age = max_age.map(|s| parse_secs(&s, "--max-age")).transpose()?.unwrap_or(86_400);
+    let now = now_or_clock(now.map(|s| parse_secs(&s, "--now")).transpose()?)?;
+
+    let secret = secret_bytes(&source)?;
+    if secret.len() < alg.mac_len() {
+        return Err(config(format!(
+            "secret is {} bytes; {alg} needs at least {} (RFC 7518 §3.2); `jwt-session keygen` prints a good one",
+            secret.len(),
+            alg.mac_len()
+        )));
+    }
+    let ring = KeyRing::new(secret)?;
+
+    let input = read_stdin(DEFAULT_MAX_TOKEN_BYTES)?;
+    let mut claims: Map<String, Value> = match serde_json::from_str(&input) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => return Err(Failure::Core(Error::new(ErrorCode::BadJson, "stdin is not a JSON object"))),
+        Err(e) => return Err(Failure::Core(Error::new(ErrorCode::BadJson, format!("stdin is not valid JSON ({e})")))),
+    };
+    claims.insert("iat".to_string(), Value::from(now));
+    if no_exp {
+        claims.shift_remove("exp");
+    } else {
+        let exp = now.checked_add(max_age).ok_or_else(|| config("--now plus --max-age is past the end of time"))?;
+        claims.insert("exp".to_string(), Value::from(exp));
+    }
+    let token = jwt::sign(&claims, &ring, alg)?;
+    if token.len() > DEFAULT_MAX_TOKEN_BYTES {
+        return Err(Failure::Core(Error::new(
+            ErrorCode::TooLarge,
+            format!("the token would be {} bytes; verifiers refuse more than {DEFAULT_MAX_TOKEN_BYTES}", token.len()),
+        )));
+    }
+    Ok(format!("{token}\n"))
+}
+
+fn keygen(parser: &mut Parser) -> Result<String, Failure> {
+    match next(parser)? {
+        None => {}
+        Some(Arg::Long("help") | Arg::Short('h')) => return Ok(format!("{USAGE}\n")),
+        Some(other) => return Err(unknown_option(&other)),
+    }
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret)
+        .map_err(|e| Failure::Io(format!("the operating system's random number generator failed ({e})")))?;
+    Ok(format!("{}\n", jwt::b64_encode(&secret)))
+}

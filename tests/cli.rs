@@ -1,0 +1,418 @@
+//! The `jwt-session` command-line tool, run as a user runs it: the built binary, its stdout,
+//! stderr and exit status.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_jwt-session");
+
+/// The secret of the `wsgi_jwt_session` README, and the two cookies it shows.
+const WSGI_SECRET: &str = "Use something big and randomly-generated here";
+const WSGI_1: &str =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
+const WSGI_2: &str =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoyfQ.1FapXphQivj9kYFArjb6I-Jr-2skXk_G5kCTbqJDOA0";
+
+/// A secret distinctive enough that finding it in any output means it leaked.
+const SECRET: &str = "s3cr3t-NEVER-PRINT-ME-0123456789-abcdefghijklmnopqrstuvwxyz-ZZZZ";
+const OLD_SECRET: &str = "old-s3cr3t-NEVER-PRINT-ME-0123456789-abcdefghijklmnopqrstuv";
+
+struct Out {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Out {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+
+    /// Asserts a rejection: exit 1, nothing on stdout, `error: <code>: …` on stderr.
+    fn rejected(&self, code: &str) {
+        assert_eq!(self.status, 1, "stderr: {}", self.stderr);
+        assert_eq!(self.stdout, "");
+        assert!(
+            self.stderr.starts_with(&format!("error: {code}: ")),
+            "expected `error: {code}: …`, got {:?}",
+            self.stderr
+        );
+    }
+
+    /// Asserts a usage mistake: exit 2, `error: usage: …` on stderr.
+    fn usage(&self) {
+        assert_eq!(self.status, 2, "stderr: {}", self.stderr);
+        assert_eq!(self.stdout, "");
+        assert!(self.stderr.starts_with("error: usage: "), "{:?}", self.stderr);
+    }
+
+    fn ok(&self) -> &Self {
+        assert_eq!(self.status, 0, "stderr: {}", self.stderr);
+        assert_eq!(self.stderr, "");
+        self
+    }
+}
+
+/// Runs the binary with only the given environment and stdin.
+fn cli(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Out {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The binary may exit before reading stdin (a usage error): a broken pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    let out = Out {
+        status: out.status.code().expect("exited normally, not by a signal"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    };
+    for secret in [SECRET, OLD_SECRET] {
+        assert!(!out.stdout.contains(secret), "secret on stdout for {args:?}");
+        assert!(!out.stderr.contains(secret), "secret on stderr for {args:?}");
+    }
+    out
+}
+
+fn env_secret() -> [(&'static str, &'static str); 1] {
+    [("JWT_SESSION_SECRET", SECRET)]
+}
+
+fn sign(claims: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut all = vec!["sign"];
+    all.extend_from_slice(args);
+    let out = cli(&all, env, claims);
+    out.ok();
+    let token = out.stdout.strip_suffix('\n').expect("token ends with a newline");
+    assert_eq!(token.split('.').count(), 3, "{token}");
+    token.to_string()
+}
+
+fn temp_file(contents: &[u8]) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "cli-secret-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn wsgi_jwt_session_cookies_verify_as_legacy_tokens() {
+    let env = [("WSGI", WSGI_SECRET)];
+    for (token, n) in [(WSGI_1, 1), (WSGI_2, 2)] {
+        let out = cli(&["verify", token, "--secret-env", "WSGI", "--allow-missing-exp"], &env, "");
+        assert_eq!(out.ok().json(), json!({ "counter": n }));
+        assert_eq!(out.stdout, format!("{{\n  \"counter\": {n}\n}}\n"));
+    }
+}
+
+#[test]
+fn wsgi_jwt_session_cookies_without_exp_are_refused_by_default() {
+    let env = [("WSGI", WSGI_SECRET)];
+    for token in [WSGI_1, WSGI_2] {
+        cli(&["verify", token, "--secret-env", "WSGI"], &env, "").rejected("missing_exp");
+    }
+}
+
+#[test]
+fn decode_prints_the_payload_or_header_without_a_key() {
+    let out = cli(&["decode", WSGI_2], &[], "");
+    assert_eq!(out.ok().stdout, "{\n  \"counter\": 2\n}\n");
+    let out = cli(&["decode", WSGI_1, "--header"], &[], "");
+    assert_eq!(out.ok().stdout, "{\n  \"alg\": \"HS256\",\n  \"typ\": \"JWT\"\n}\n");
+    let out = cli(&["decode", "--header", "-"], &[], &format!("{WSGI_1}\n"));
+    assert_eq!(out.ok().json(), json!({"alg": "HS256", "typ": "JWT"}));
+}
+
+#[test]
+fn decode_keeps_the_key_order_of_the_token() {
+    let token = sign(
+        r#"{"zeta":1,"alpha":{"y":2,"b":3},"mid":[1,"x"]}"#,
+        &["--secret-env", "JWT_SESSION_SECRET", "--now", "1000"],
+        &env_secret(),
+    );
+    let out = cli(&["decode", &token], &[], "");
+    let keys: Vec<String> = out.ok().json().as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys, ["zeta", "alpha", "mid", "iat", "exp"]);
+    let inner = out.stdout.find("\"y\"").unwrap() < out.stdout.find("\"b\"").unwrap();
+    assert!(inner, "{}", out.stdout);
+}
+
+#[test]
+fn decode_rejects_what_is_not_a_token() {
+    cli(&["decode", "not-a-token"], &[], "").rejected("malformed");
+    cli(&["decode", "a.b=.c"], &[], "").rejected("bad_base64");
+    cli(&["decode", "e30.WzFd.c2ln"], &[], "").rejected("bad_json"); // payload `[1]`
+}
+
+#[test]
+fn sign_then_verify_round_trips_with_the_given_clock() {
+    let env = env_secret();
+    let token = sign(
+        r#"{"sub":"user-42","counter":17}"#,
+        &["--secret-env", "JWT_SESSION_SECRET", "--now", "1700000000", "--max-age", "3600"],
+        &env,
+    );
+    let out = cli(&["verify", &token, "--secret-env", "JWT_SESSION_SECRET", "--now", "1700000100"], &env, "");
+    assert_eq!(
+        out.ok().json(),
+        json!({"sub": "user-42", "counter": 17, "iat": 1_700_000_000u64, "exp": 1_700_003_600u64})
+    );
+    // The header is exactly PyJWT's.
+    let header = cli(&["decode", "--header", &token], &[], "");
+    assert_eq!(header.ok().json(), json!({"alg": "HS256", "typ": "JWT"}));
+}
+
+#[test]
+fn sign_uses_a_day_by_default_and_overwrites_given_time_claims() {
+    let env = env_secret();
+    let token = sign(r#"{"iat":1,"exp":2,"n":null}"#, &["--secret-env", "JWT_SESSION_SECRET", "--now", "5000"], &env);
+    let out = cli(&["decode", &token], &[], "");
+    assert_eq!(out.ok().json(), json!({"iat": 5000, "exp": 5000 + 86_400, "n": null}));
+}
+
+#[test]
+fn a_token_past_exp_is_expired_after_the_leeway() {
+    let env = env_secret();
+    let token = sign("{}", &["--secret-env", "JWT_SESSION_SECRET", "--now", "1000", "--max-age", "60"], &env);
+    let verify = |now: &str, extra: &[&str]| {
+        let mut args = vec!["verify", &token, "--secret-env", "JWT_SESSION_SECRET", "--now", now];
+        args.extend_from_slice(extra);
+        cli(&args, &env, "")
+    };
+    verify("1089", &[]).ok(); // exp 1060 + 30 s of default leeway
+    verify("1090", &[]).rejected("expired");
+    verify("1059", &["--leeway", "0"]).ok();
+    verify("1060", &["--leeway", "0"]).rejected("expired");
+    verify("99999", &["--allow-missing-exp"]).rejected("expired");
+    // Issued in the future, seen from an earlier clock.
+    verify("900", &[]).rejected("issued_in_future");
+}
+
+#[test]
+fn a_wrong_secret_is_a_bad_signature() {
+    let token = sign("{}", &["--secret-env", "JWT_SESSION_SECRET", "--now", "1000"], &env_secret());
+    let env = [("OTHER", OLD_SECRET)];
+    cli(&["verify", &token, "--secret-env", "OTHER", "--now", "1000"], &env, "").rejected("bad_signature");
+    // A tampered payload too.
+    let parts: Vec<&str> = token.split('.').collect();
+    let forged = format!("{}.{}.{}", parts[0], "eyJhZG1pbiI6dHJ1ZX0", parts[2]);
+    let env = env_secret();
+    cli(&["verify", &forged, "--secret-env", "JWT_SESSION_SECRET", "--allow-missing-exp"], &env, "")
+        .rejected("bad_signature");
+}
+
+#[test]
+fn previous_secrets_still_verify() {
+    let old_token = sign(r#"{"who":"old"}"#, &["--secret-env", "OLD", "--now", "1000"], &[("OLD", OLD_SECRET)]);
+    let previous = format!(" another-previous-secret-of-32-bytes-at-least , {OLD_SECRET} ");
+    let env = [("JWT_SESSION_SECRET", SECRET), ("JWT_SESSION_PREVIOUS_SECRETS", previous.as_str())];
+    let with_previous = [
+        "verify",
+        &old_token,
+        "--secret-env",
+        "JWT_SESSION_SECRET",
+        "--previous-env",
+        "JWT_SESSION_PREVIOUS_SECRETS",
+        "--now",
+        "1000",
+    ];
+    assert_eq!(cli(&with_previous, &env, "").ok().json()["who"], "old");
+    let without = ["verify", &old_token, "--secret-env", "JWT_SESSION_SECRET", "--now", "1000"];
+    cli(&without, &env, "").rejected("bad_signature");
+    // An empty entry (a stray comma) is a configuration error, not silently skipped.
+    let env =
+        [("JWT_SESSION_SECRET", SECRET), ("JWT_SESSION_PREVIOUS_SECRETS", "a-previous-secret-of-32-bytes-at-least,,")];
+    cli(&with_previous, &env, "").rejected("config");
+    // A short previous secret too.
+    let env = [("JWT_SESSION_SECRET", SECRET), ("JWT_SESSION_PREVIOUS_SECRETS", "short")];
+    cli(&with_previous, &env, "").rejected("config");
+}
+
+#[test]
+fn each_algorithm_round_trips_and_the_allow_list_is_enforced() {
+    let secret = "x".repeat(64);
+    let env = [("K", secret.as_str())];
+    for alg in ["HS256", "hs384", "Hs512"] {
+        let token = sign("{}", &["--secret-env", "K", "--alg", alg, "--now", "1000"], &env);
+        let header = cli(&["decode", "--header", &token], &[], "");
+        assert_eq!(header.ok().json()["alg"], alg.to_uppercase());
+        let verify =
+            |list: &str| cli(&["verify", &token, "--secret-env", "K", "--now", "1000", "--alg", list], &env, "");
+        verify("HS256,HS384,HS512").ok();
+        verify(&alg.to_lowercase()).ok();
+        if alg != "HS256" {
+            cli(&["verify", &token, "--secret-env", "K", "--now", "1000"], &env, "").rejected("unsupported_algorithm");
+        }
+    }
+    cli(&["verify", WSGI_1, "--secret-env", "K", "--alg", "RS256"], &env, "").rejected("config");
+    cli(&["verify", WSGI_1, "--secret-env", "K", "--alg", "HS256,"], &env, "").rejected("config");
+    cli(&["verify", WSGI_1, "--secret-env", "K", "--alg", "none"], &env, "").rejected("config");
+}
+
+#[test]
+fn sign_refuses_a_secret_shorter_than_the_mac() {
+    for (alg, len) in [("HS256", 32), ("HS384", 48), ("HS512", 64)] {
+        let short = "k".repeat(len - 1);
+        let env = [("K", short.as_str())];
+        let out = cli(&["sign", "--secret-env", "K", "--alg", alg], &env, "{}");
+        out.rejected("config");
+        assert!(out.stderr.contains(&format!("{len}")), "{}", out.stderr);
+        let exact = "k".repeat(len);
+        sign("{}", &["--secret-env", "K", "--alg", alg], &[("K", exact.as_str())]);
+    }
+    cli(&["verify", WSGI_1, "--secret-env", "K"], &[("K", "")], "").rejected("config");
+}
+
+#[test]
+fn sign_without_exp_writes_iat_only() {
+    let env = env_secret();
+    let token = sign(r#"{"a":1,"exp":3}"#, &["--secret-env", "JWT_SESSION_SECRET", "--no-exp", "--now", "1000"], &env);
+    assert_eq!(cli(&["decode", &token], &[], "").ok().json(), json!({"a": 1, "iat": 1000}));
+    let args = ["verify", &token, "--secret-env", "JWT_SESSION_SECRET", "--now", "2000"];
+    cli(&args, &env, "").rejected("missing_exp");
+    let mut legacy = args.to_vec();
+    legacy.push("--allow-missing-exp");
+    cli(&legacy, &env, "").ok();
+}
+
+#[test]
+fn sign_reads_a_json_object_on_stdin() {
+    let env = env_secret();
+    let args = ["sign", "--secret-env", "JWT_SESSION_SECRET"];
+    for bad in ["[1]", "1", "\"x\"", "null", "", "{", "{\"a\":1} x"] {
+        cli(&args, &env, bad).rejected("bad_json");
+    }
+    cli(&args, &env, &format!("{{\"a\":\"{}\"}}", "x".repeat(70_000))).rejected("too_large");
+}
+
+#[test]
+fn a_secret_file_is_read_as_raw_bytes() {
+    let mut bytes: Vec<u8> = (0u8..=255).collect();
+    bytes.push(b'\n');
+    let file = temp_file(&bytes);
+    let file = file.to_str().unwrap();
+    let token = sign("{}", &["--secret-file", file, "--now", "1000"], &[]);
+    cli(&["verify", &token, "--secret-file", file, "--now", "1000"], &[], "").ok();
+    // The trailing newline is part of the secret.
+    let trimmed = temp_file(&bytes[..256]);
+    let trimmed = trimmed.to_str().unwrap();
+    cli(&["verify", &token, "--secret-file", trimmed, "--now", "1000"], &[], "").rejected("bad_signature");
+    cli(&["verify", &token, "--secret-file", "/nonexistent/secret", "--now", "1000"], &[], "").rejected("config");
+}
+
+#[test]
+fn keygen_prints_a_fresh_32_byte_base64url_secret() {
+    let a = cli(&["keygen"], &[], "");
+    let b = cli(&["keygen"], &[], "");
+    let (a, b) = (a.ok().stdout.trim_end().to_string(), b.ok().stdout.trim_end().to_string());
+    for key in [&a, &b] {
+        assert_eq!(key.len(), 43, "{key}");
+        assert!(key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'), "{key}");
+        assert_eq!(worker_jwt_session::jwt::decode_segment(key).unwrap().len(), 32);
+    }
+    assert_ne!(a, b);
+    // It is good enough to sign with.
+    sign("{}", &["--secret-env", "K"], &[("K", a.as_str())]);
+}
+
+#[test]
+fn usage_mistakes_exit_2() {
+    let env = env_secret();
+    let cases: &[&[&str]] = &[
+        &[],
+        &["frobnicate"],
+        &["--frobnicate"],
+        &["decode"],
+        &["decode", WSGI_1, WSGI_2],
+        &["decode", WSGI_1, "--bogus"],
+        &["decode", WSGI_1, "--header=yes"],
+        &["verify", WSGI_1],
+        &["verify", WSGI_1, "--secret-env"],
+        &["verify", "--secret-env", "JWT_SESSION_SECRET"],
+        &["verify", WSGI_1, "--secret-env", "JWT_SESSION_SECRET", "--secret-file", "/etc/hostname"],
+        &["verify", WSGI_1, "--secret-env", "JWT_SESSION_SECRET", "--secret-env", "JWT_SESSION_SECRET"],
+        &["verify", WSGI_1, "--secret-env", "UNSET_VARIABLE"],
+        &["verify", WSGI_1, "--secret-env", "JWT_SESSION_SECRET", "--previous-env", "UNSET_VARIABLE"],
+        &["sign"],
+        &["sign", "--secret-env", "JWT_SESSION_SECRET", "extra"],
+        &["sign", "--secret-env", "JWT_SESSION_SECRET", "--no-exp", "--max-age", "5"],
+        &["keygen", "extra"],
+    ];
+    for args in cases {
+        let out = cli(args, &env, "{}");
+        assert_eq!(out.status, 2, "{args:?}: {}", out.stderr);
+        out.usage();
+    }
+    let out = cli(&["verify", WSGI_1, "--secret-env", "UNSET_VARIABLE"], &env, "");
+    assert!(out.stderr.contains("UNSET_VARIABLE"), "the variable is named: {}", out.stderr);
+}
+
+#[test]
+fn bad_option_values_are_config_errors() {
+    let env = env_secret();
+    for args in [
+        &["verify", WSGI_1, "--secret-env", "JWT_SESSION_SECRET", "--leeway", "-1"][..],
+        &["verify", WSGI_1, "--secret-env", "JWT_SESSION_SECRET", "--now", "yesterday"],
+        &["sign", "--secret-env", "JWT_SESSION_SECRET", "--max-age", "1.5"],
+        &["sign", "--secret-env", "JWT_SESSION_SECRET", "--alg", "HS1024"],
+        &["sign", "--secret-env", "JWT_SESSION_SECRET", "--now", &u64::MAX.to_string()],
+    ] {
+        cli(args, &env, "{}").rejected("config");
+    }
+}
+
+#[test]
+fn help_is_printed_on_stdout() {
+    for args in [&["--help"][..], &["help"], &["-h"], &["verify", "--help"]] {
+        let out = cli(args, &[], "");
+        assert!(out.ok().stdout.contains("USAGE"), "{args:?}");
+        assert!(out.stdout.contains("keygen"));
+    }
+}
+
+#[test]
+fn a_secret_typed_in_the_wrong_place_is_never_echoed() {
+    // `cli` checks every output for SECRET; these are the likely slips.
+    let env = env_secret();
+    let cases: &[&[&str]] = &[
+        &["verify", WSGI_1, "--secret-env", SECRET],
+        &["verify", WSGI_1, "--secret-file", SECRET],
+        &["sign", SECRET],
+        &["sign", "--secret-env", "JWT_SESSION_SECRET", SECRET],
+        &["sign", "--secret-env", "JWT_SESSION_SECRET", &format!("--no-exp={SECRET}")],
+        &[SECRET],
+        &["decode", WSGI_1, SECRET],
+        &["verify", WSGI_1, "--secret-env", "JWT_SESSION_SECRET", SECRET],
+        &["verify", WSGI_1, "--secret-env", "JWT_SESSION_SECRET", "--alg", SECRET],
+        &["verify", WSGI_1, "--secret-env", "JWT_SESSION_SECRET", "--leeway", SECRET],
+        &["sign", "--secret-env", "JWT_SESSION_SECRET", &format!("--{SECRET}")],
+        &["sign", "--secret-env", "JWT_SESSION_SECRET", "--", SECRET],
+        &["verify", WSGI_1, "--secret-env", "JWT_SESSION_SECRET", &format!("--{SECRET}")],
+    ];
+    for args in cases {
+        let out = cli(args, &env, "{}");
+        assert_ne!(out.status, 0, "{args:?}");
+    }
+    // A secret in the variable whose name is all word characters, 32 bytes or more.
+    let word_secret = "A".repeat(40);
+    let out = cli(&["verify", WSGI_1, "--secret-env", &word_secret], &env, "");
+    out.usage();
+    assert!(!out.stderr.contains(&word_secret), "{}", out.stderr);
+    // And on success, of course.
+    let token = sign("{}", &["--secret-env", "JWT_SESSION_SECRET"], &env);
+    cli(&["verify", &token, "--secret-env", "JWT_SESSION_SECRET"], &env, "").ok();
+}
