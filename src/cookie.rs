@@ -415,8 +415,10 @@ fn validate_domain(domain: &str) -> Result<(), Error> {
 /// assert_eq!(pairs, [("a", "1"), ("b", "two"), ("a", "3")]);
 /// ```
 pub fn parse_cookie_header(header: &str) -> impl Iterator<Item = (&str, &str)> {
-    header.split(';').filter_map(|pair| {
-        let (name, value) = pair.split_once('=')?;
+    // One-char arrays, not chars: the char searcher's bounds checks link formatted panics
+    // (and `core::fmt`) into the browser package's wasm.
+    header.split([';']).filter_map(|pair| {
+        let (name, value) = pair.split_once(['='])?;
         let name = trim_whitespace(name);
         if name.is_empty() {
             return None;

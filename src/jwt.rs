@@ -136,10 +136,61 @@ pub fn b64_encode(bytes: &[u8]) -> String {
 /// assert_eq!(decode_segment("e30=").unwrap_err().code(), ErrorCode::BadBase64);
 /// ```
 pub fn decode_segment(segment: &str) -> Result<Vec<u8>, Error> {
-    URL_SAFE_NO_PAD
-        .decode(segment)
-        .map_err(|_| Error::new(ErrorCode::BadBase64, "segment is not canonical unpadded base64url"))
+    // By hand rather than with the base64 crate, whose unrolled decoder (and the panics with
+    // formatted messages it links in) would double the browser package's wasm; the test
+    // `decode_segment_agrees_with_the_base64_crate` holds it to that crate's answers.
+    let bad = || Error::new(ErrorCode::BadBase64, "segment is not canonical unpadded base64url");
+    let (quads, rest) = segment.as_bytes().as_chunks::<4>();
+    let mut out = Vec::with_capacity(quads.len() * 3 + 2);
+    for &[a, b, c, d] in quads {
+        let [a, b, c, d] = [a, b, c, d].map(sextet);
+        if (a | b | c | d) > 63 {
+            return Err(bad());
+        }
+        let bits = a << 18 | b << 12 | c << 6 | d;
+        out.extend_from_slice(&[(bits >> 16) as u8, (bits >> 8) as u8, bits as u8]);
+    }
+    // The last 2 or 3 characters hold 1 or 2 bytes, and 4 or 2 bits that must be 0 (canonical).
+    match *rest {
+        [] => {}
+        [a, b] => {
+            let (a, b) = (sextet(a), sextet(b));
+            if (a | b) > 63 || b & 0x0f != 0 {
+                return Err(bad());
+            }
+            out.push((a << 2 | b >> 4) as u8);
+        }
+        [a, b, c] => {
+            let (a, b, c) = (sextet(a), sextet(b), sextet(c));
+            if (a | b | c) > 63 || c & 0x03 != 0 {
+                return Err(bad());
+            }
+            let bits = a << 10 | b << 4 | c >> 2;
+            out.extend_from_slice(&[(bits >> 8) as u8, bits as u8]);
+        }
+        _ => return Err(bad()),
+    }
+    Ok(out)
 }
+
+/// The value of a base64url character; 0xff (more than 63) for any other byte.
+fn sextet(c: u8) -> u32 {
+    u32::from(SEXTETS.get(usize::from(c)).copied().unwrap_or(0xff))
+}
+
+/// [`sextet`]'s table, built at compile time from the alphabet of RFC 4648 §5.
+// Indexing is safe here: it runs in the compiler, where an out-of-bounds index is a build error.
+#[allow(clippy::indexing_slicing)]
+static SEXTETS: [u8; 256] = {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut table = [0xff; 256];
+    let mut i = 0;
+    while i < alphabet.len() {
+        table[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
 
 /// Splits a compact JWS into its three non-empty segments, after checking its size.
 ///
@@ -160,10 +211,13 @@ pub fn split_token(token: &str, max_bytes: usize) -> Result<[&str; 3], Error> {
     if token.len() > max_bytes {
         return Err(Error::new(
             ErrorCode::TooLarge,
-            format!("token is {} bytes; the limit is {max_bytes}", token.len()),
+            // No numbers: formatting them would link `core::fmt` into the browser package.
+            "token is longer than the limit (max_token_bytes)",
         ));
     }
-    let mut parts = token.split('.');
+    // A one-char array, not a char: the char searcher's bounds checks link formatted panics
+    // (and `core::fmt`) into the browser package's wasm.
+    let mut parts = token.split(['.']);
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(h), Some(p), Some(s), None) if !h.is_empty() && !p.is_empty() && !s.is_empty() => Ok([h, p, s]),
         (_, _, _, Some(_)) => {
@@ -180,7 +234,12 @@ fn parse_object<'de, T: Deserialize<'de>>(bytes: &'de [u8], what: &'static str) 
     if first != Some(&b'{') {
         return Err(Error::new(ErrorCode::BadJson, format!("{what} is not a JSON object")));
     }
-    serde_json::from_slice(bytes).map_err(|e| {
+    // RFC 7515 §5.2: UTF-8 JSON. serde_json skips the members it ignores (unknown header
+    // members) without checking their bytes, so the whole text is checked here, once:
+    // `from_str` does not check it again.
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| Error::new(ErrorCode::BadJson, format!("{what} is not UTF-8")))?;
+    serde_json::from_str(text).map_err(|e| {
         // serde_json's message names a line and column, never the input itself.
         Error::new(ErrorCode::BadJson, format!("{what} is not a valid JSON object ({e})"))
     })
@@ -351,14 +410,14 @@ pub enum Part {
 /// ```
 pub fn decode_unverified_json(token: &str, part: Part) -> Result<String, Error> {
     let [h64, p64, _] = split_token(token, claims::DEFAULT_MAX_TOKEN_BYTES)?;
-    let (segment, what) = match part {
-        Part::Header => (h64, "header"),
-        Part::Payload => (p64, "payload"),
+    // Whole messages, not format!: this is the browser package's path, kept free of core::fmt.
+    let (segment, not_utf8, not_object) = match part {
+        Part::Header => (h64, "header is not UTF-8", "header is not a JSON object"),
+        Part::Payload => (p64, "payload is not UTF-8", "payload is not a JSON object"),
     };
-    let text = String::from_utf8(decode_segment(segment)?)
-        .map_err(|_| Error::new(ErrorCode::BadJson, format!("{what} is not UTF-8")))?;
+    let text = String::from_utf8(decode_segment(segment)?).map_err(|_| Error::new(ErrorCode::BadJson, not_utf8))?;
     if !text.trim_start().starts_with('{') {
-        return Err(Error::new(ErrorCode::BadJson, format!("{what} is not a JSON object")));
+        return Err(Error::new(ErrorCode::BadJson, not_object));
     }
     Ok(text)
 }
@@ -385,6 +444,42 @@ pub fn decode_unverified(token: &str) -> Result<Claims, Error> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn decode_segment_agrees_with_the_base64_crate() {
+        const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/. \x80";
+        let check = |s: &[u8]| {
+            let Ok(s) = std::str::from_utf8(s) else { return };
+            assert_eq!(decode_segment(s).ok(), URL_SAFE_NO_PAD.decode(s).ok(), "{s:?}");
+        };
+        // Every string of up to three of these bytes, then pseudo-random longer ones.
+        check(b"");
+        for &a in CHARS {
+            check(&[a]);
+            for &b in CHARS {
+                check(&[a, b]);
+                for &c in CHARS {
+                    check(&[a, b, c]);
+                }
+            }
+        }
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..200_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = 4 + (seed % 13) as usize;
+            let s: Vec<u8> = (0..len)
+                .map(|i| {
+                    let r = seed.rotate_left(5 * i as u32);
+                    // Mostly the alphabet, sometimes a byte outside it.
+                    let index = (r >> 8) as usize;
+                    CHARS[if r.is_multiple_of(29) { index % CHARS.len() } else { index % 64 }]
+                })
+                .collect();
+            check(&s);
+        }
+    }
 
     const WSGI_SECRET: &str = "Use something big and randomly-generated here";
     const WSGI_1: &str =

@@ -31,10 +31,14 @@
 //! - `browser`: the wasm-bindgen exports of the npm package in `js/`.
 //! - `cli`: the `jwt-session` command-line tool.
 
+#[cfg(feature = "browser")]
+pub mod browser;
 pub mod claims;
 pub mod config;
 pub mod cookie;
 pub mod error;
+#[cfg(feature = "js-worker")]
+pub mod js_worker;
 pub mod jwt;
 pub mod keys;
 #[cfg(feature = "worker")]

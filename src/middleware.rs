@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::sync::OnceLock;
 
-use worker::{console_error, console_log, Date, Env, Headers, Request, Response};
+use worker::{console_error, console_log, js_sys, Env, Headers, Request, Response};
 
 use crate::config::{JwtSessions, PREVIOUS_SECRETS_BINDING, SECRET_BINDING, SETTINGS};
 use crate::error::Error;
@@ -14,7 +14,9 @@ use crate::session::Session;
 static CACHED: OnceLock<JwtSessions> = OnceLock::new();
 
 fn now_secs() -> u64 {
-    Date::now().as_millis() / 1000
+    // `Date.now()` itself: `worker::Date::now()` would allocate a JS `Date` object per call.
+    // `as` saturates (a negative or NaN clock gives 0).
+    (js_sys::Date::now() / 1000.0) as u64
 }
 
 /// Whether the request came over https; read from the URL string, so the request path does
@@ -173,21 +175,15 @@ impl JwtSessions {
             return Ok(response);
         }
         let mut response = response;
-        if response.headers().append("Vary", "Cookie").is_err() {
-            // The headers of a response from fetch() are immutable: copy them once.
+        if add_session_headers(response.headers(), &out).is_err() {
+            // The headers of a response from fetch() are immutable (the first append fails,
+            // so nothing was added): copy them once, then add ours.
             let headers = Headers::new();
             for (name, value) in response.headers().entries() {
                 headers.append(&name, &value)?;
             }
             response = response.with_headers(headers);
-            if out.vary_cookie {
-                response.headers().append("Vary", "Cookie")?;
-            }
-        } else if !out.vary_cookie {
-            response.headers().delete("Vary")?;
-        }
-        for cookie in &out.set_cookies {
-            response.headers().append("Set-Cookie", cookie)?;
+            add_session_headers(response.headers(), &out)?;
         }
         Ok(response)
     }
@@ -230,6 +226,18 @@ impl JwtSessions {
         let response = handler(req, session.clone()).await?;
         self.commit_with(&session, https, response)
     }
+}
+
+/// Appends `Vary: Cookie` (when the handler read the session) and each `Set-Cookie` as its own
+/// header; the handler's own headers, `Vary` included, are kept.
+fn add_session_headers(headers: &Headers, out: &crate::config::Commit) -> worker::Result<()> {
+    if out.vary_cookie {
+        headers.append("Vary", "Cookie")?;
+    }
+    for cookie in &out.set_cookies {
+        headers.append("Set-Cookie", cookie)?;
+    }
+    Ok(())
 }
 
 impl From<Error> for worker::Error {

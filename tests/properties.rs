@@ -1,5 +1,8 @@
 //! Properties of the token and session engine that must hold for any input.
 
+// Test code: a panic here is a failing test, not a crashed Worker.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 use worker_jwt_session::claims::Validation;

@@ -3,8 +3,13 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { b64url, Jar, now, OLD_SECRET, payloadOf, SECRET, sign, startWorker, verifies } from "./harness.mjs";
 
-// One suite, parameterised by the Worker under test.
-const TARGETS = [{ name: "rust", script: "examples/counter/build/index.js" }];
+// One suite, parameterised by the Worker under test: the Rust middleware, the JS wrapper and
+// the Hono middleware must give the same answers and the same cookies.
+const TARGETS = [
+  { name: "rust", script: "examples/counter/build/index.js" },
+  { name: "js", script: "examples/counter-js/build/index.js" },
+  { name: "hono", script: "examples/hono/build/index.js" },
+];
 
 const counterOf = async (response) => {
   const text = await response.text();
@@ -234,3 +239,37 @@ async function waitFor(predicate, timeoutMs = 5000) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe("the three implementations share one cookie format", () => {
+  const workers = {};
+  before(async () => {
+    for (const t of TARGETS) workers[t.name] = await startWorker({ JWT_SESSION_SECRET: SECRET }, { script: t.script });
+  });
+  after(async () => {
+    for (const w of Object.values(workers)) await w.dispose();
+  });
+
+  test("a cookie set by one implementation is accepted by the next", async () => {
+    const jar = new Jar();
+    const order = [...TARGETS, ...TARGETS].map((t) => t.name);
+    for (const [i, name] of order.entries()) {
+      const res = jar.store(await workers[name].fetch("/", { headers: { Cookie: jar.header() } }));
+      assert.equal(await counterOf(res), i + 1, `${name} after ${order[i - 1] ?? "nothing"}`);
+    }
+  });
+
+  test("the same request gets the same Set-Cookie attributes and claims everywhere", async () => {
+    const shape = (line) => line.replace(/^jwtsession=[^;]+/, "jwtsession=T").replace(/Expires=[^;]+/, "Expires=E");
+    const token = sign({ counter: 41, name: "Ada" });
+    const seen = {};
+    for (const t of TARGETS) {
+      const res = await workers[t.name].fetch("/", { base: "https://example.test", headers: { Cookie: `jwtsession=${token}` } });
+      const [line] = sessionCookie(res);
+      const claims = payloadOf(tokenIn(line));
+      seen[t.name] = { shape: shape(line), keys: Object.keys(claims), counter: claims.counter, name: claims.name };
+    }
+    assert.deepEqual(seen.js, seen.rust);
+    assert.deepEqual(seen.hono, seen.rust);
+    assert.deepEqual(seen.rust.keys, ["counter", "name", "iat", "exp", "orig_iat"]);
+  });
+});

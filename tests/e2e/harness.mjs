@@ -13,20 +13,37 @@ export const now = () => Math.floor(Date.now() / 1000);
 // Fixed ports (127.0.0.1 only), one per Miniflare instance a suite starts.
 let nextPort = Number(process.env.E2E_BASE_PORT ?? 8790);
 
-/** Starts a built Worker in workerd with these bindings; collects its console output. */
-export async function startWorker(bindings, { script = "examples/counter/build/index.js" } = {}) {
+/**
+ * Starts a built Worker in workerd with these bindings; collects its console output.
+ * `script`: the built Worker, from the repository root (or an absolute path).
+ * `assets`: a directory (from the repository root) served in front of the Worker, as the
+ * `[assets]` of wrangler.toml does; `port`: a fixed port instead of the next free one.
+ */
+export async function startWorker(bindings, { script = "examples/counter/build/index.js", assets, port: fixedPort } = {}) {
   const logs = [];
   const collect = (stream) => stream.on("data", (chunk) => logs.push(String(chunk)));
-  const port = nextPort++;
+  const port = fixedPort ?? nextPort++;
   const mf = new Miniflare({
     modules: true,
-    scriptPath: `${ROOT}${script}`,
+    scriptPath: script.startsWith("/") ? script : `${ROOT}${script}`,
+    // A Worker built outside the repository (a test's temporary project) names its modules
+    // from its own directory.
+    ...(script.startsWith("/") && { modulesRoot: script.slice(0, script.lastIndexOf("/")) }),
     modulesRules: [
       { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
       { type: "CompiledWasm", include: ["**/*.wasm"] },
     ],
     compatibilityDate: "2026-04-01",
     bindings,
+    // As wrangler does for `[assets]` with a `main`: a matching file is served, anything else
+    // goes to the Worker.
+    ...(assets && {
+      assets: {
+        directory: `${ROOT}${assets}`,
+        routerConfig: { has_user_worker: true },
+        assetConfig: { html_handling: "auto-trailing-slash", not_found_handling: "none" },
+      },
+    }),
     host: "127.0.0.1",
     port,
     handleRuntimeStdio(stdout, stderr) {
@@ -34,7 +51,11 @@ export async function startWorker(bindings, { script = "examples/counter/build/i
       collect(stderr);
     },
   });
-  await mf.ready;
+  // A runtime that fails to start must not keep the test process alive.
+  await mf.ready.catch(async (err) => {
+    await mf.dispose().catch(() => {});
+    throw new Error(`${err.message}\n${logs.join("")}`, { cause: err });
+  });
   return {
     mf,
     port,

@@ -6,6 +6,10 @@
 //! Two more routes show the rest of the API: `GET /session` answers the session as JSON
 //! without changing it (a read: no `Set-Cookie` until a refresh is due), and `PUT /note`
 //! stores the request body under `note` (large notes go out in several cookies).
+//!
+//! With the binding `COUNTER_FAULT_ROUTES = "true"` (tests only; the shipped wrangler.toml
+//! leaves it unset), `GET /fault/error`, `/fault/panic` and `/fault/500` change the session and
+//! then fail in each of those ways, to show that a failed request commits nothing.
 
 use worker::*;
 use worker_jwt_session::JwtSessions;
@@ -17,8 +21,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Ok(sessions) => sessions,
         Err(err) => return Ok(JwtSessions::misconfigured(&err)),
     };
+    let faults = fault_routes_enabled(&env);
     sessions
-        .wrap(req, |req, session| async move {
+        .wrap(req, move |req, session| async move {
             match (req.method(), req.path().as_str()) {
                 (Method::Get, "/") => {
                     let n: u64 = session.get("counter")?.unwrap_or(0) + 1;
@@ -40,10 +45,31 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
                     session.destroy();
                     text("Logged out\n".to_string())
                 }
+                // Fault injection for the end-to-end tests, off unless COUNTER_FAULT_ROUTES is
+                // "true" (the shipped wrangler.toml never sets it). Each changes the session
+                // first: the change must not reach a cookie.
+                (Method::Get, "/fault/error") if faults => {
+                    session.insert("counter", 1_000_000u64)?;
+                    Err(Error::RustError("fault injected: the handler failed after changing the session".into()))
+                }
+                (Method::Get, "/fault/panic") if faults => {
+                    session.insert("counter", 2_000_000u64)?;
+                    panic!("fault injected: the handler panicked after changing the session");
+                }
+                (Method::Get, "/fault/500") if faults => {
+                    session.insert("counter", 3_000_000u64)?;
+                    Response::error("fault injected: a 500 after changing the session", 500)
+                }
                 _ => Response::error("Not Found", 404),
             }
         })
         .await
+}
+
+/// Whether the `/fault/*` routes answer: only when the `COUNTER_FAULT_ROUTES` binding is
+/// exactly "true", as the end-to-end tests set it.
+fn fault_routes_enabled(env: &Env) -> bool {
+    env.var("COUNTER_FAULT_ROUTES").is_ok_and(|v| v.to_string() == "true")
 }
 
 fn text(body: String) -> Result<Response> {

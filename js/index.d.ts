@@ -1,0 +1,59 @@
+// worker-jwt-session (browser entry): read the session a worker-jwt-session Worker keeps in its
+// cookie. Nothing here verifies a token: the key stays on the server.
+
+/** The codes `decode` can throw, as the Rust API and the CLI name them. */
+export type SessionDecodeErrorCode = "malformed" | "too_large" | "bad_base64" | "bad_json";
+
+/** A token that cannot be decoded. The message starts with the code: `bad_base64: …`. */
+export class SessionDecodeError extends Error {
+  readonly name: "SessionDecodeError";
+  readonly code: SessionDecodeErrorCode;
+  constructor(code: SessionDecodeErrorCode, message: string);
+}
+
+/** The members of a JOSE header that a worker-jwt-session token has. */
+export interface JwtHeader {
+  alg?: string;
+  typ?: string;
+  kid?: string;
+  [member: string]: unknown;
+}
+
+/** A session: the handler's data at the top level, plus the claims the Worker manages. */
+export interface SessionPayload {
+  /** When the token was signed (seconds since the Unix epoch). */
+  iat?: number;
+  /** When it expires (seconds since the Unix epoch). */
+  exp?: number;
+  /** When the session began (seconds since the Unix epoch). */
+  orig_iat?: number;
+  [member: string]: unknown;
+}
+
+export interface DecodeOptions {
+  /** Return the header instead of the payload. */
+  header?: boolean;
+}
+
+/**
+ * The payload of a token (or its header), **without verifying it**.
+ * @throws {SessionDecodeError} `malformed` (not three non-empty segments, or not a string),
+ *   `too_large` (over 64 KiB), `bad_base64` (not canonical unpadded base64url),
+ *   `bad_json` (not UTF-8, or not a JSON object).
+ */
+export function decode<T = JwtHeader>(token: string, options: DecodeOptions & { header: true }): T;
+export function decode<T = SessionPayload>(token: string, options?: DecodeOptions): T;
+
+export interface ReadSessionOptions {
+  /** The cookies to read, as `document.cookie` gives them. Defaults to `document.cookie`. */
+  cookie?: string;
+  /** The time to check `exp` against: seconds since the Unix epoch, or a Date. Defaults to now. */
+  now?: number | Date;
+}
+
+/**
+ * The session in the cookie `name` (default `jwtsession`), or `null` when no cookie of that
+ * name decodes to a session that has not expired (30 s leeway, as the Worker). Chunked
+ * sessions (`name.0`, `name.1`, …) are put back together. Never throws for a bad cookie.
+ */
+export function readSession<T = SessionPayload>(name?: string, options?: ReadSessionOptions): T | null;

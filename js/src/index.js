@@ -1,0 +1,73 @@
+// worker-jwt-session (browser entry): read the session that a worker-jwt-session Worker keeps
+// in its cookie. This does NOT verify the token, and cannot: the key stays on the server. Use
+// it to show the session (a name, a counter), never to decide what a user may do.
+//
+// The token is taken apart by the Worker's own Rust decoder, compiled to wasm (`#wasm`, wired
+// by js/build.mjs); only JSON.parse happens here, so numbers and key order are JavaScript's.
+import { decodeJson, init, sessionJson } from "#wasm";
+
+// What starts a failure from the wasm side (and ends each payload of sessionJson): NUL.
+const NUL = "\0";
+// The Worker's default leeway on `exp` (claims::DEFAULT_LEEWAY_SECS).
+const LEEWAY_SECS = 30;
+
+/** A token that cannot be decoded; `code` is the Rust error code, the message `code: …`. */
+export class SessionDecodeError extends Error {
+  constructor(code, message) {
+    super(`${code}: ${message}`);
+    this.code = code;
+  }
+}
+SessionDecodeError.prototype.name = "SessionDecodeError";
+
+/**
+ * The payload of a token (or its header with `{ header: true }`), without verifying it.
+ * Throws SessionDecodeError: malformed, too_large, bad_base64 or bad_json.
+ */
+export function decode(token, options) {
+  if (typeof token !== "string") {
+    throw new SessionDecodeError("malformed", "token must be a string");
+  }
+  init();
+  const header = options?.header === true;
+  const text = decodeJson(token, header);
+  if (text[0] === NUL) {
+    const colon = text.indexOf(": ");
+    throw new SessionDecodeError(text.slice(1, colon), text.slice(colon + 2));
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the input: it is left out, as the Rust side leaves it out.
+    throw new SessionDecodeError("bad_json", `${header ? "header" : "payload"} is not valid JSON`);
+  }
+}
+
+/**
+ * The session in `document.cookie` (or `options.cookie`), or null when there is none that
+ * decodes and has not expired. Cookies are tried in the Worker's order: each `name` cookie,
+ * then the chunks `name.0`, `name.1`, … put back together.
+ */
+export function readSession(name = "jwtsession", { cookie = globalThis.document?.cookie ?? "", now } = {}) {
+  if (typeof name !== "string" || typeof cookie !== "string") {
+    throw new TypeError("readSession(name, { cookie }): name and cookie must be strings");
+  }
+  const nowSecs = now === undefined ? Date.now() / 1000 : now instanceof Date ? now.getTime() / 1000 : Number(now);
+  init();
+  const payloads = sessionJson(cookie, name);
+  for (let start = 0, end; (end = payloads.indexOf(NUL, start)) >= 0; start = end + 1) {
+    let session;
+    try {
+      session = JSON.parse(payloads.slice(start, end));
+    } catch {
+      continue;
+    }
+    // As the Worker: `exp` must be a finite number not past (with the leeway). A token without
+    // one is a legacy session, which a Worker may accept (JWT_SESSION_ALLOW_LEGACY).
+    const exp = session.exp;
+    if (exp === undefined || (Number.isFinite(exp) && exp + LEEWAY_SECS > nowSecs)) {
+      return session;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,72 @@
+/** The stable error codes, shared with the Rust API and the `jwt-session` CLI. */
+export type SessionErrorCode =
+  | "malformed" | "bad_base64" | "bad_json" | "unsupported_algorithm" | "unknown_key"
+  | "bad_signature" | "expired" | "not_yet_valid" | "issued_in_future" | "missing_exp"
+  | "lifetime_exceeded" | "too_large" | "config" | "reserved_claim";
+
+/** An error from the engine; `code` is stable, the message is for people. */
+export class SessionError extends Error {
+  readonly name: "SessionError";
+  readonly code: SessionErrorCode;
+}
+
+/** A JSON value that a session can hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type SessionData = Record<string, JsonValue>;
+
+/** The session a handler reads and changes: a JSON object, signed into the cookie on the way out. */
+export class Session<T extends SessionData = SessionData> {
+  get<K extends keyof T & string>(key: K): T[K] | undefined;
+  has(key: keyof T & string): boolean;
+  /** @throws {SessionError} `reserved_claim` for iat/exp/nbf/orig_iat, `bad_json` for values JSON cannot hold. */
+  set<K extends keyof T & string>(key: K, value: T[K]): this;
+  delete(key: keyof T & string): boolean;
+  clear(): void;
+  /** Ends the session: the response expires the cookie. */
+  destroy(): void;
+  /** Starts a new session with the same data (new start time), e.g. after login. */
+  regenerate(): void;
+  isModified(): boolean;
+  toJSON(): Partial<T>;
+}
+
+/** Options: each is the camelCase of a `JWT_SESSION_*` binding and overrides it. */
+export interface JwtSessionOptions {
+  secret?: string;
+  previousSecrets?: string | string[];
+  cookie?: string;
+  maxAge?: number;
+  refreshAfter?: number;
+  absoluteLifetime?: number;
+  leeway?: number;
+  algorithm?: "HS256" | "HS384" | "HS512";
+  algorithms?: string | Array<"HS256" | "HS384" | "HS512">;
+  allowLegacy?: boolean;
+  path?: string;
+  domain?: string;
+  sameSite?: "Strict" | "Lax" | "None";
+  secure?: "auto" | "always" | "never" | boolean;
+  httpOnly?: boolean;
+  partitioned?: boolean;
+  maxChunks?: number;
+}
+
+/** Bindings read from `env`: the secret and any `JWT_SESSION_*` var. */
+export interface JwtSessionEnv {
+  JWT_SESSION_SECRET?: string;
+  JWT_SESSION_PREVIOUS_SECRETS?: string;
+  [binding: `JWT_SESSION_${string}`]: string | number | boolean | undefined;
+}
+
+export type SessionHandler<Env, T extends SessionData> = (
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  session: Session<T>,
+) => Response | Promise<Response>;
+
+/** Wraps a fetch handler with a session loaded from, and committed to, the `jwtsession` cookie. */
+export function withJwtSession<Env = JwtSessionEnv, T extends SessionData = SessionData>(
+  handler: SessionHandler<Env, T>,
+  options?: JwtSessionOptions,
+): (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>;
