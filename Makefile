@@ -82,11 +82,14 @@ dev: tools .dev.vars app
 
 ## ---- tests -----------------------------------------------------------------------------
 
+# Clippy with the crate's denied lints (unwrap, expect, panic, indexing) on everything: the
+# workspace's targets; the wasm32-only code (features browser and js-worker, and their tests);
+# the fuzz crate (its own workspace; builds libFuzzer once).
 lint: rust-tools
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --features worker,cli -- -D warnings
-	# The wasm-only suite, and the fuzz crate (its own workspace; builds libFuzzer once).
-	cargo clippy --target wasm32-unknown-unknown --test wasm_release -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --features browser,js-worker \
+	  --lib --test wasm_release --test browser -- -D warnings
 	cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
 
 # Includes the attack suite (tests/attacks.rs) and the fuzz corpus replay (tests/fuzz_corpus.rs).
@@ -188,7 +191,7 @@ js-worker: rust-tools node-tools
 	wasm-bindgen --target web --out-dir js/engine --out-name worker_jwt_session \
 	  --remove-name-section --remove-producers-section \
 	  target/wasm32-unknown-unknown/release-js/worker_jwt_session.wasm
-	node_modules/.bin/wasm-opt -Oz $(WASM_FEATURES) $(JS_ENGINE) -o $(JS_ENGINE)
+	node_modules/.bin/wasm-opt -O3 $(WASM_FEATURES) $(JS_ENGINE) -o $(JS_ENGINE)
 	@printf 'js/engine: %s bytes wasm, %s gzip -9 (wasm + glue)\n' "$$(wc -c < $(JS_ENGINE))" \
 	  "$$(cat $(JS_ENGINE) js/engine/worker_jwt_session.js js/worker.js | gzip -9 | wc -c)"
 
@@ -226,7 +229,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 # The browser entry of the npm package into js/pkg/ (git-ignored): the crate with feature
 # browser, wasm-bindgen --target web, wasm-opt, then js/build.mjs (esbuild) embeds the wasm
 # and minifies. It prints the sizes.
-js: rust-tools node-tools
+js: rust-tools node-tools js-worker
 	cargo build --lib --profile release-browser --target wasm32-unknown-unknown --features browser
 	wasm-bindgen --target web --out-dir target/js --out-name worker_jwt_session \
 	  --remove-name-section --remove-producers-section $(BROWSER_WASM)

@@ -234,10 +234,14 @@ export function commitSession(engine, { loaded, session }, request, response) {
   }
 }
 
-/** The 500 answer for a configuration error (logged; names the binding, never a secret). */
+/**
+ * The 500 answer for a configuration error: the reason goes to the log, the body names only
+ * the binding to fix (never a value, nor a secret's length). Same text as the Rust middleware.
+ */
 export function misconfigured(err) {
   console.error(`worker-jwt-session: misconfigured: ${err.message}`);
-  return new Response(`Server misconfigured: ${err.message}`, { status: 500 });
+  const binding = /JWT_SESSION_[A-Z_]+/.exec(err.message)?.[0] ?? "the JWT_SESSION_* settings";
+  return new Response(`Server misconfigured: check ${binding} (details in the Worker's log)\n`, { status: 500 });
 }
 
 /**

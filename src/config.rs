@@ -526,8 +526,9 @@ impl Builder {
         if self.secret.len() < need {
             return Err(Error::config(format!(
                 "{secret_name} is {} bytes; {} needs at least {need} bytes (RFC 7518 §3.2); \
-                 `jwt-session keygen` prints a good one",
+                 `jwt-session keygen --alg {}` prints a good one",
                 self.secret.len(),
+                self.algorithm,
                 self.algorithm
             )));
         }

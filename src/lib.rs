@@ -28,7 +28,11 @@
 //!
 //! All off by default:
 //! - `worker`: `JwtSessions::wrap`, `load`, `commit` and `from_env` for workers-rs.
-//! - `browser`: the wasm-bindgen exports of the npm package in `js/`.
+//! - `browser`: the wasm-bindgen exports (`decodeJson`, `sessionJson`) behind the npm package's
+//!   `decode` and `readSession`. On wasm32, when neither `worker` nor `js-worker` is on, it also
+//!   installs `lol_alloc` as the global allocator: the browser build is a small leaf module
+//!   where that saves about 8 KB; never combine `browser` into a larger wasm program of yours.
+//! - `js-worker`: the wasm-bindgen engine behind `worker-jwt-session/worker` and `/hono`.
 //! - `cli`: the `jwt-session` command-line tool.
 
 #[cfg(feature = "browser")]

@@ -102,12 +102,31 @@ impl JwtSessions {
         Ok(CACHED.get_or_init(|| built))
     }
 
-    /// The 500 response for a configuration error; logs the reason (which names the binding and
-    /// never a secret's value).
+    /// The 500 response for a configuration error. The full reason goes to the log; the body
+    /// names only the binding to fix (never a value, nor a secret's length).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{Error, ErrorCode, JwtSessions};
+    /// let err = Error::new(ErrorCode::Config, "JWT_SESSION_SECRET is 9 bytes; HS256 needs at least 32");
+    /// assert_eq!(JwtSessions::misconfigured_body(&err), "Server misconfigured: check JWT_SESSION_SECRET (details in the Worker's log)\n");
+    /// ```
     pub fn misconfigured(err: &Error) -> Response {
         console_error!("worker-jwt-session: misconfigured: {err}");
-        Response::error(format!("Server misconfigured: {err}"), 500)
-            .unwrap_or_else(|_| Response::empty().unwrap_or_else(|_| Response::builder().empty()).with_status(500))
+        Response::error(JwtSessions::misconfigured_body(err), 500)
+            .unwrap_or_else(|_| Response::builder().with_status(500).empty())
+    }
+
+    /// The body of [`JwtSessions::misconfigured`]: the first `JWT_SESSION_*` name the error
+    /// mentions.
+    pub fn misconfigured_body(err: &Error) -> String {
+        let binding = err
+            .message()
+            .split(|c: char| !(c.is_ascii_uppercase() || c == '_'))
+            .find(|word| word.len() > "JWT_SESSION_".len() && word.starts_with("JWT_SESSION_"))
+            .unwrap_or("the JWT_SESSION_* settings");
+        format!("Server misconfigured: check {binding} (details in the Worker's log)\n")
     }
 
     /// Reads the request's session. A cookie that fails any check gives an empty session; its

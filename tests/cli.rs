@@ -416,3 +416,17 @@ fn a_secret_typed_in_the_wrong_place_is_never_echoed() {
     let token = sign("{}", &["--secret-env", "JWT_SESSION_SECRET"], &env);
     cli(&["verify", &token, "--secret-env", "JWT_SESSION_SECRET"], &env, "").ok();
 }
+
+#[test]
+fn keygen_alg_gives_a_secret_long_enough_for_that_algorithm() {
+    for (alg, chars) in [("HS256", 43), ("HS384", 64), ("HS512", 86)] {
+        let out = cli(&["keygen", "--alg", alg], &[], "");
+        assert_eq!(out.status, 0, "{alg}: {}", out.stderr);
+        let secret = out.stdout.trim().to_string();
+        assert_eq!(secret.len(), chars, "{alg}");
+        // The printed text is the secret: signing with it under that algorithm is accepted.
+        let signed = cli(&["sign", "--secret-env", "K", "--alg", alg], &[("K", secret.as_str())], "{}");
+        assert_eq!(signed.status, 0, "{alg}: {}", signed.stderr);
+    }
+    assert_eq!(cli(&["keygen", "--alg", "none"], &[], "").status, 2);
+}

@@ -11,7 +11,7 @@
 //!                          [--alg HS256,…] [--leeway S] [--now UNIX] [--allow-missing-exp]
 //! jwt-session sign (--secret-env VAR | --secret-file FILE) [--alg A] [--max-age S] [--no-exp]
 //!                  [--now UNIX]   < claims.json
-//! jwt-session keygen
+//! jwt-session keygen [--alg A]
 //! ```
 //!
 //! Secrets are read from an environment variable or a file, never from the command line (where
@@ -45,7 +45,7 @@ USAGE:
     jwt-session decode TOKEN [--header]
     jwt-session verify TOKEN (--secret-env VAR | --secret-file FILE) [OPTIONS]
     jwt-session sign (--secret-env VAR | --secret-file FILE) [OPTIONS] < claims.json
-    jwt-session keygen
+    jwt-session keygen [--alg A]
     jwt-session help
 
 COMMANDS:
@@ -54,7 +54,7 @@ COMMANDS:
     verify   Check the signature and the time claims as the Worker does; print the payload.
     sign     Read a JSON object on stdin, set `iat` (now) and `exp` (now + max age), print
              the token.
-    keygen   Print a new random 32-byte secret (base64url), e.g. for
+    keygen   Print a new random secret (base64url; 32 bytes, or 48/64 with --alg HS384/HS512), for
              `wrangler secret put JWT_SESSION_SECRET`.
 
 SECRET (verify, sign; exactly one):
@@ -509,7 +509,7 @@ fn sign(parser: &mut Parser) -> Result<String, Failure> {
     let secret = secret_bytes(&source)?;
     if secret.len() < alg.mac_len() {
         return Err(config(format!(
-            "secret is {} bytes; {alg} needs at least {} (RFC 7518 §3.2); `jwt-session keygen` prints a good one",
+            "secret is {} bytes; {alg} needs at least {} (RFC 7518 §3.2); `jwt-session keygen --alg {alg}` prints a good one",
             secret.len(),
             alg.mac_len()
         )));
@@ -540,12 +540,24 @@ fn sign(parser: &mut Parser) -> Result<String, Failure> {
 }
 
 fn keygen(parser: &mut Parser) -> Result<String, Failure> {
-    match next(parser)? {
-        None => {}
-        Some(Arg::Long("help") | Arg::Short('h')) => return Ok(format!("{USAGE}\n")),
-        Some(other) => return Err(unknown_option(&other)),
+    // As many random bytes as the algorithm's MAC (RFC 7518 §3.2); the printed base64url text,
+    // which is what the Worker uses as the secret, is a third longer still.
+    let mut alg = Algorithm::HS256;
+    loop {
+        match next(parser)? {
+            None => break,
+            Some(Arg::Long("help") | Arg::Short('h')) => return Ok(format!("{USAGE}\n")),
+            Some(Arg::Long("alg")) => {
+                let value = parser.value().map_err(|_| usage("--alg needs a value: HS256, HS384 or HS512"))?;
+                alg = value
+                    .to_str()
+                    .and_then(|v| v.parse::<Algorithm>().ok())
+                    .ok_or_else(|| usage("--alg takes HS256, HS384 or HS512"))?;
+            }
+            Some(other) => return Err(unknown_option(&other)),
+        }
     }
-    let mut secret = [0u8; 32];
+    let mut secret = vec![0u8; alg.mac_len()];
     getrandom::fill(&mut secret)
         .map_err(|e| Failure::Io(format!("the operating system's random number generator failed ({e})")))?;
     Ok(format!("{}\n", jwt::b64_encode(&secret)))

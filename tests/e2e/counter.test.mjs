@@ -205,32 +205,36 @@ describe("time: refresh_after and max_age through bindings", () => {
   });
 });
 
-describe("configuration errors", () => {
-  test("a missing secret answers 500 with a message naming JWT_SESSION_SECRET", async () => {
-    const w = await startWorker({});
-    try {
-      const res = await w.fetch("/");
-      assert.equal(res.status, 500);
-      assert.match(await res.text(), /JWT_SESSION_SECRET/);
-      assert.equal(res.headers.getSetCookie().length, 0);
-    } finally {
-      await w.dispose();
-    }
-  });
+for (const target of TARGETS) {
+  describe(`${target.name} worker: configuration errors`, () => {
+    test("a missing secret answers 500 with a message naming JWT_SESSION_SECRET", async () => {
+      const w = await startWorker({}, { script: target.script });
+      try {
+        const res = await w.fetch("/");
+        assert.equal(res.status, 500);
+        assert.match(await res.text(), /JWT_SESSION_SECRET/);
+        assert.equal(res.headers.getSetCookie().length, 0);
+        await waitFor(() => /misconfigured: config: JWT_SESSION_SECRET is not set/.test(w.logs()));
+      } finally {
+        await w.dispose();
+      }
+    });
 
-  test("a short secret is refused, never used", async () => {
-    const w = await startWorker({ JWT_SESSION_SECRET: "too-short" });
-    try {
-      const res = await w.fetch("/");
-      assert.equal(res.status, 500);
-      const body = await res.text();
-      assert.match(body, /JWT_SESSION_SECRET is 9 bytes/);
-      assert.ok(!body.includes("too-short"));
-    } finally {
-      await w.dispose();
-    }
+    test("a short secret is refused, never used; the details go to the log, not the page", async () => {
+      const w = await startWorker({ JWT_SESSION_SECRET: "too-short" }, { script: target.script });
+      try {
+        const res = await w.fetch("/");
+        assert.equal(res.status, 500);
+        const body = await res.text();
+        assert.equal(body, "Server misconfigured: check JWT_SESSION_SECRET (details in the Worker's log)\n");
+        await waitFor(() => /JWT_SESSION_SECRET is 9 bytes/.test(w.logs()));
+        assert.ok(!w.logs().includes("too-short"));
+      } finally {
+        await w.dispose();
+      }
+    });
   });
-});
+}
 
 async function waitFor(predicate, timeoutMs = 5000) {
   const start = Date.now();
