@@ -16,9 +16,11 @@ export type SessionData = Record<string, JsonValue>;
 
 /** The session a handler reads and changes: a JSON object, signed into the cookie on the way out. */
 export class Session<T extends SessionData = SessionData> {
+  /** The session's id (`sid`): readable in the cookie, so never a secret; undefined before the first save. */
+  readonly id: string | undefined;
   get<K extends keyof T & string>(key: K): T[K] | undefined;
   has(key: keyof T & string): boolean;
-  /** @throws {SessionError} `reserved_claim` for iat/exp/nbf/orig_iat, `bad_json` for values JSON cannot hold. */
+  /** @throws {SessionError} `reserved_claim` for iat/exp/nbf/orig_iat/sid, `bad_json` for values JSON cannot hold. */
   set<K extends keyof T & string>(key: K, value: T[K]): this;
   delete(key: keyof T & string): boolean;
   clear(): void;

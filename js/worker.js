@@ -108,10 +108,18 @@ export class Session {
   #flags = 0;
   #touched = false;
   #original;
+  #id;
 
-  constructor(json) {
+  constructor(json, id) {
     this.#original = json;
     this.#data = JSON.parse(json);
+    this.#id = id;
+  }
+
+  /** The session's id (`sid`, readable in the cookie: not a secret), or undefined before the first save. */
+  get id() {
+    this.#flags |= ACCESSED;
+    return this.#id;
   }
 
   #read() {
@@ -135,7 +143,7 @@ export class Session {
     return Object.hasOwn(this.#read(), key);
   }
 
-  /** Stores a JSON value; `iat`, `exp`, `nbf` and `orig_iat` are managed and refused. */
+  /** Stores a JSON value; `iat`, `exp`, `nbf`, `orig_iat` and `sid` are managed and refused. */
   set(key, value) {
     if (RESERVED.has(key)) {
       throw new SessionError("reserved_claim", `reserved_claim: ${JSON.stringify(key)} is managed by worker-jwt-session`);
@@ -196,7 +204,7 @@ export function loadSession(engine, request) {
   const rejected = loaded.rejected;
   // The code only, never the cookie.
   if (rejected) console.log(`worker-jwt-session: session cookie rejected: ${rejected}`);
-  return { loaded, session: new Session(loaded.json) };
+  return { loaded, session: new Session(loaded.json, loaded.sid) };
 }
 
 /**

@@ -9,11 +9,16 @@ use crate::error::{Error, ErrorCode};
 use crate::jwt::Algorithm;
 
 /// Claim names the library manages. Handlers cannot set them.
-pub const RESERVED_CLAIMS: [&str; 4] = ["iat", "exp", "nbf", ORIG_IAT];
+pub const RESERVED_CLAIMS: [&str; 5] = ["iat", "exp", "nbf", ORIG_IAT, SID];
 
 /// The claim holding when the session began, for the absolute lifetime. The name follows
 /// django-rest-framework-jwt, which uses it for the same purpose.
 pub const ORIG_IAT: &str = "orig_iat";
+
+/// The claim holding the session's id: 16 random bytes, base64url, made when a session is first
+/// saved and again by `regenerate()`; kept while the session is re-signed. (`sid` is the name
+/// OpenID Connect uses for a session id.)
+pub const SID: &str = "sid";
 
 /// Default leeway for time checks, in seconds (clock skew between machines).
 pub const DEFAULT_LEEWAY_SECS: u64 = 30;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::claims::{Validation, DEFAULT_LEEWAY_SECS, ORIG_IAT};
+use crate::claims::{Validation, DEFAULT_LEEWAY_SECS, ORIG_IAT, SID};
 use crate::cookie::{self, CookieOptions, SameSite, Secure, MAX_COOKIE_BYTES};
 use crate::error::{Error, ErrorCode};
 use crate::jwt::{self, Algorithm};
@@ -339,21 +339,32 @@ impl JwtSessions {
             Decision::Nothing => Vec::new(),
             Decision::Expire => cookie::expire_cookies(&self.cookie, &snap.present, https),
             Decision::Issue => {
-                let start = match (snap.regenerated, snap.origin) {
-                    (false, Origin::Valid { .. }) => snap.start.unwrap_or(now),
-                    _ => now,
+                let (start, sid) = match (snap.regenerated, snap.origin, snap.sid) {
+                    (false, Origin::Valid { .. }, Some(sid)) => (snap.start.unwrap_or(now), sid),
+                    // A legacy or foreign token without an id keeps its start, gets an id.
+                    (false, Origin::Valid { .. }, None) => (snap.start.unwrap_or(now), new_session_id()?),
+                    _ => (now, new_session_id()?),
                 };
                 let lifetime = self.lifetime.token_lifetime_secs(now, start);
                 let mut claims = snap.data;
                 claims.insert("iat".into(), Value::from(now));
                 claims.insert("exp".into(), Value::from(now.saturating_add(lifetime)));
                 claims.insert(ORIG_IAT.into(), Value::from(start));
+                claims.insert(SID.into(), Value::from(sid));
                 let token = jwt::sign(&claims, &self.keys, self.algorithm)?;
                 cookie::session_set_cookies(&self.cookie, &token, lifetime, now, https, &snap.present)?
             }
         };
         Ok(Commit { decision, set_cookies, vary_cookie: snap.accessed })
     }
+}
+
+/// 16 random bytes from the platform's generator (crypto.getRandomValues on wasm32), base64url.
+fn new_session_id() -> Result<String, Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|_| Error::new(ErrorCode::Config, "no random number generator for a session id"))?;
+    Ok(jwt::b64_encode(&bytes))
 }
 
 /// Options for [`JwtSessions`], checked together by [`Builder::build`].
@@ -635,8 +646,33 @@ mod tests {
         let (_, out) = counter_request(&s, None, T0);
         let token = jar(&out.set_cookies).trim_start_matches("jwtsession=").to_string();
         let claims = jwt::decode_unverified(&token).unwrap();
-        assert_eq!(Value::Object(claims), json!({"counter": 1, "iat": T0, "exp": T0 + 86400, "orig_iat": T0}));
+        let sid = claims["sid"].as_str().unwrap().to_string();
+        assert_eq!(sid.len(), 22);
+        assert_eq!(
+            Value::Object(claims),
+            json!({"counter": 1, "iat": T0, "exp": T0 + 86400, "orig_iat": T0, "sid": sid})
+        );
         assert!(out.set_cookies[0].contains("Max-Age=86400"));
+    }
+
+    #[test]
+    fn session_id_is_kept_while_resigned_and_new_after_regenerate() {
+        let s = sessions();
+        let sid_of = |out: &Commit| {
+            let token = jar(&out.set_cookies).trim_start_matches("jwtsession=").to_string();
+            jwt::decode_unverified(&token).unwrap()["sid"].as_str().unwrap().to_string()
+        };
+        let (_, first) = counter_request(&s, None, T0);
+        let (_, other) = counter_request(&s, None, T0);
+        assert_ne!(sid_of(&first), sid_of(&other), "two new sessions get two ids");
+        let (_, second) = counter_request(&s, Some(&jar(&first.set_cookies)), T0 + 1);
+        assert_eq!(sid_of(&second), sid_of(&first), "a changed session keeps its id");
+        let session = s.load_cookie_header(Some(&jar(&second.set_cookies)), T0 + 2);
+        assert_eq!(session.id(), Some(sid_of(&first)));
+        session.regenerate();
+        let third = s.commit_headers(&session, T0 + 2, false, 200).unwrap();
+        assert_ne!(sid_of(&third), sid_of(&first), "regenerate gives a new id");
+        assert_eq!(session.insert("sid", "mine").unwrap_err().code(), ErrorCode::ReservedClaim);
     }
 
     #[test]

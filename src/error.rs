@@ -47,7 +47,7 @@ pub enum ErrorCode {
     TooLarge,
     /// The configuration is invalid (missing or short secret, bad option, unsafe cookie name).
     Config,
-    /// A handler tried to set a claim the library manages (`iat`, `exp`, `nbf`, `orig_iat`).
+    /// A handler tried to set a claim the library manages (`iat`, `exp`, `nbf`, `orig_iat`, `sid`).
     ReservedClaim,
 }
 

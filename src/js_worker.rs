@@ -37,6 +37,7 @@ pub struct Engine {
 pub struct Loaded {
     session: Session,
     json: String,
+    sid: Option<String>,
     rejected: Option<ErrorCode>,
 }
 
@@ -46,6 +47,12 @@ impl Loaded {
     #[wasm_bindgen(getter)]
     pub fn json(&self) -> String {
         self.json.clone()
+    }
+
+    /// The session's id (`sid`), if the request carried a valid session.
+    #[wasm_bindgen(getter)]
+    pub fn sid(&self) -> Option<String> {
+        self.sid.clone()
     }
 
     /// The error code of the first session cookie that failed verification, if any.
@@ -120,8 +127,9 @@ impl Engine {
     pub fn load(&self, cookie_header: Option<String>, now: f64) -> Loaded {
         let session = self.sessions.load_cookie_header(cookie_header.as_deref(), secs(now));
         // The snapshot does not count as a read by the handler (that would add `Vary`).
-        let json = serde_json::to_string(&session.snapshot().data).unwrap_or_else(|_| "{}".to_string());
-        Loaded { rejected: session.rejected(), session, json }
+        let snapshot = session.snapshot();
+        let json = serde_json::to_string(&snapshot.data).unwrap_or_else(|_| "{}".to_string());
+        Loaded { rejected: session.rejected(), session, json, sid: snapshot.sid }
     }
 
     /// Decides what goes out. `data_json` is the session object's JSON when the handler may

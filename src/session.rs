@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::claims::RESERVED_CLAIMS;
+use crate::claims::{RESERVED_CLAIMS, SID};
 use crate::error::{Error, ErrorCode};
 use crate::jwt::{Claims, Verified};
 use crate::policy::Origin;
@@ -20,6 +20,8 @@ struct Inner {
     origin: Origin,
     /// When the session began (`orig_iat`), if it came from a valid token.
     start: Option<u64>,
+    /// The session's id (`sid`), if it came from a valid token.
+    sid: Option<String>,
     /// Code of the first cookie that failed verification, for the log.
     rejected: Option<ErrorCode>,
     /// Names of our cookies the request carried, to expire the ones no longer used.
@@ -32,8 +34,8 @@ struct Inner {
 
 /// A session: the data of a verified cookie, or an empty object.
 ///
-/// Reserved claim names (`iat`, `exp`, `nbf`, `orig_iat`) are managed by the library and never
-/// appear in the data.
+/// Reserved claim names (`iat`, `exp`, `nbf`, `orig_iat`, `sid`) are managed by the library and
+/// never appear in the data.
 ///
 /// # Examples
 ///
@@ -63,6 +65,7 @@ pub(crate) struct Snapshot {
     pub data: Claims,
     pub origin: Origin,
     pub start: Option<u64>,
+    pub sid: Option<String>,
     pub present: Vec<String>,
     pub accessed: bool,
     pub modified: bool,
@@ -73,13 +76,14 @@ pub(crate) struct Snapshot {
 impl Session {
     /// An empty session that came with no cookie.
     pub fn new() -> Session {
-        Session::with_origin(Claims::new(), Origin::None, None, None, Vec::new())
+        Session::with_origin(Claims::new(), Origin::None, None, None, None, Vec::new())
     }
 
     fn with_origin(
         data: Claims,
         origin: Origin,
         start: Option<u64>,
+        sid: Option<String>,
         rejected: Option<ErrorCode>,
         present: Vec<String>,
     ) -> Session {
@@ -88,6 +92,7 @@ impl Session {
                 data,
                 origin,
                 start,
+                sid,
                 rejected,
                 present,
                 accessed: false,
@@ -101,6 +106,10 @@ impl Session {
     /// The session of a verified token: its claims without the reserved ones.
     pub(crate) fn from_verified(verified: Verified, present: Vec<String>) -> Session {
         let mut data = verified.claims;
+        let sid = match data.get(SID) {
+            Some(Value::String(s)) => Some(s.clone()),
+            _ => None,
+        };
         for name in RESERVED_CLAIMS {
             data.shift_remove(name);
         }
@@ -109,13 +118,13 @@ impl Session {
             legacy: verified.time.exp.is_none(),
             iat: verified.time.iat,
         };
-        Session::with_origin(data, origin, verified.time.start, None, present)
+        Session::with_origin(data, origin, verified.time.start, sid, None, present)
     }
 
     /// An empty session after the request's cookies were all rejected (or absent).
     pub(crate) fn from_rejected(code: Option<ErrorCode>, present: Vec<String>) -> Session {
         let origin = if code.is_some() { Origin::Invalid } else { Origin::None };
-        Session::with_origin(Claims::new(), origin, None, code, present)
+        Session::with_origin(Claims::new(), origin, None, None, code, present)
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -176,7 +185,7 @@ impl Session {
     ///
     /// # Errors
     ///
-    /// [`ErrorCode::ReservedClaim`] for `iat`, `exp`, `nbf` and `orig_iat`;
+    /// [`ErrorCode::ReservedClaim`] for `iat`, `exp`, `nbf`, `orig_iat` and `sid`;
     /// [`ErrorCode::BadJson`] when `value` does not serialize to JSON.
     ///
     /// # Examples
@@ -260,8 +269,8 @@ impl Session {
         inner.modified = true;
     }
 
-    /// Starts a new session with the same data: a new start time (`orig_iat`, which the
-    /// absolute lifetime counts from) and a newly signed token. Call it after login, so a token
+    /// Starts a new session with the same data: a new id (`sid`), a new start time (`orig_iat`,
+    /// which the absolute lifetime counts from) and a newly signed token. Call it after login, so a token
     /// from before cannot be mistaken for the logged-in session's start.
     ///
     /// # Examples
@@ -279,6 +288,28 @@ impl Session {
         inner.regenerated = true;
         inner.destroyed = false;
         inner.modified = true;
+    }
+
+    /// The session's id (`sid`): 22 base64url characters, made when the session is first saved
+    /// and by [`Session::regenerate`], then kept. `None` until the session has been saved once.
+    /// It is readable in the cookie, so use it to tell sessions apart, never as a secret.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// let session = sessions.load_cookie_header(None, 1000);
+    /// assert_eq!(session.id(), None);
+    /// session.insert("user", "ada")?;
+    /// let out = sessions.commit_headers(&session, 1000, true, 200)?;
+    /// let cookie = out.set_cookies[0].split(';').next().unwrap_or_default();
+    /// let again = sessions.load_cookie_header(Some(cookie), 1001);
+    /// assert_eq!(again.id().map(|id| id.len()), Some(22));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn id(&self) -> Option<String> {
+        self.read().sid.clone()
     }
 
     /// Whether the session holds no data.
@@ -356,6 +387,7 @@ impl Session {
             data: inner.data.clone(),
             origin: inner.origin,
             start: inner.start,
+            sid: inner.sid.clone(),
             present: inner.present.clone(),
             accessed: inner.accessed,
             modified: inner.modified,
@@ -408,7 +440,7 @@ mod tests {
 
     #[test]
     fn reserved_claims_are_stripped_on_load_and_refused_on_insert() {
-        let claims = json!({"iat": 1, "exp": 2, "nbf": 0, "orig_iat": 1, "user": "ada"});
+        let claims = json!({"iat": 1, "exp": 2, "nbf": 0, "orig_iat": 1, "sid": "x", "user": "ada"});
         let s = Session::from_verified(
             Verified {
                 header: crate::jwt::Header { alg: crate::jwt::Algorithm::HS256, kid: None },

@@ -34,8 +34,9 @@ for (const target of TARGETS) {
     const get = (path, cookie, init = {}) =>
       w.fetch(path, { ...init, headers: { ...(cookie ? { Cookie: cookie } : {}), ...(init.headers ?? {}) } });
 
-    test("the counter goes 1, 2, 3 with a cookie jar", async () => {
+    test("the counter goes 1, 2, 3 with a cookie jar, in one session with one id", async () => {
       const jar = new Jar();
+      const ids = new Set();
       for (const want of [1, 2, 3]) {
         const res = jar.store(await get("/", jar.header()));
         assert.equal(res.status, 200);
@@ -43,7 +44,12 @@ for (const target of TARGETS) {
         assert.equal(await counterOf(res), want);
         assert.equal(res.headers.getSetCookie().length, 1);
         assert.match(res.headers.get("vary"), /cookie/i);
+        ids.add(payloadOf(jar.cookies.get("jwtsession")).sid);
       }
+      assert.equal(ids.size, 1);
+      assert.match([...ids][0], /^[A-Za-z0-9_-]{22}$/);
+      const other = await get("/");
+      assert.notEqual(payloadOf(tokenIn(sessionCookie(other)[0])).sid, [...ids][0], "a new session, a new id");
     });
 
     test("the cookie has the default attributes and a token with iat/exp", async () => {
@@ -274,6 +280,6 @@ describe("the three implementations share one cookie format", () => {
     }
     assert.deepEqual(seen.js, seen.rust);
     assert.deepEqual(seen.hono, seen.rust);
-    assert.deepEqual(seen.rust.keys, ["counter", "name", "iat", "exp", "orig_iat"]);
+    assert.deepEqual(seen.rust.keys, ["counter", "name", "iat", "exp", "orig_iat", "sid"]);
   });
 });

@@ -5,7 +5,7 @@
 import { commitSession, engineFor, loadSession } from "../../../js/worker.js";
 import { COOKIE, newRequest } from "./_protocol.js";
 
-const RESERVED = new Set(["iat", "exp", "nbf", "orig_iat"]);
+const RESERVED = new Set(["iat", "exp", "nbf", "orig_iat", "sid"]);
 
 export default {
   setup: (env) => ({ engine: engineFor(env) }),
