@@ -82,19 +82,24 @@ dev: tools .dev.vars app
 
 ## ---- tests -----------------------------------------------------------------------------
 
+# Every feature in one native build (lint and test-rust share it).
+RUST_FEATURES := worker,cli,browser,js-worker
+
 # Clippy with the crate's denied lints (unwrap, expect, panic, indexing) on everything: the
 # workspace's targets; the wasm32-only code (features browser and js-worker, and their tests);
 # the fuzz crate (its own workspace; builds libFuzzer once).
 lint: rust-tools
 	cargo fmt --all --check
-	cargo clippy --workspace --all-targets --features worker,cli -- -D warnings
+	cargo clippy --workspace --all-targets --features $(RUST_FEATURES) -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --features browser,js-worker \
 	  --lib --test wasm_release --test browser -- -D warnings
 	cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
 
-# Includes the attack suite (tests/attacks.rs) and the fuzz corpus replay (tests/fuzz_corpus.rs).
+# The core, the middleware, the CLI, and the browser and JS-engine exports' own tests and doc
+# tests, natively. Includes the attack suite (tests/attacks.rs) and
+# the fuzz corpus replay (tests/fuzz_corpus.rs).
 test-rust:
-	cargo test --workspace --features worker,cli
+	cargo test --workspace --features $(RUST_FEATURES)
 
 # The attack suite and every seed-corpus file through the release wasm build (panic = "abort",
 # as a Worker runs it), in Node: any panic fails the run.
@@ -252,12 +257,10 @@ browser-tools: tests/browser/node_modules/.package-lock.json
 app: js tests/browser/node_modules/.package-lock.json
 	cd examples/counter/app && ../../../tests/browser/node_modules/.bin/vite build --logLevel warn
 
-# The feature's Rust tests (natively: `test-rust` builds without it), the package's own tests
-# (node:test over js/pkg), the wasm exports under wasm-bindgen-test in Node and in headless
-# Chromium, then the demo page, fresh-project and jwt-decode tests (tests/browser).
+# The package's own tests (node:test over js/pkg; the feature's Rust tests run natively in
+# `test-rust`), the wasm exports under wasm-bindgen-test in Node and in headless Chromium, then
+# the demo page, fresh-project and jwt-decode tests (tests/browser).
 test-js: js app browser-tools worker
-	cargo test --features browser --lib browser::
-	cargo test --features browser --doc browser
 	node_modules/.bin/tsc -p tests/browser/types/tsconfig.json
 	node --test js/test/
 	$(MAKE) -s test-wasm-node test-wasm-browser

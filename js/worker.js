@@ -64,28 +64,29 @@ function settingsFrom(env, options) {
   return JSON.stringify(settings);
 }
 
-// One engine per env object (one per isolate in production): the key state and the options
-// are computed once, not per request.
+// One engine per env object (one per isolate in production) and options object: on a hit, a
+// request pays two map look-ups; the bindings are read and the key state computed once.
 const engines = new WeakMap();
 const NO_ENV = {};
+const NO_OPTIONS = {};
 
 /**
  * The configured engine for these bindings and options.
  * @throws {SessionError} code `config`, with a message naming the binding.
  */
 export function engineFor(env, options) {
-  const key = env && typeof env === "object" ? env : NO_ENV;
-  let perEnv = engines.get(key);
-  if (!perEnv) engines.set(key, (perEnv = new Map()));
-  const settings = settingsFrom(env, options);
-  let engine = perEnv.get(settings);
+  const envKey = env && typeof env === "object" ? env : NO_ENV;
+  let perEnv = engines.get(envKey);
+  if (!perEnv) engines.set(envKey, (perEnv = new Map()));
+  const optionsKey = options ?? NO_OPTIONS;
+  let engine = perEnv.get(optionsKey);
   if (!engine) {
     try {
-      engine = new Engine(settings);
+      engine = new Engine(settingsFrom(env, options));
     } catch (err) {
       throw toSessionError(err);
     }
-    perEnv.set(settings, engine);
+    perEnv.set(optionsKey, engine);
   }
   return engine;
 }
@@ -248,8 +249,7 @@ export function commitSession(engine, { loaded, session }, request, response) {
  */
 export function misconfigured(err) {
   console.error(`worker-jwt-session: misconfigured: ${err.message}`);
-  const binding = /JWT_SESSION_[A-Z_]+/.exec(err.message)?.[0] ?? "the JWT_SESSION_* settings";
-  return new Response(`Server misconfigured: check ${binding} (details in the Worker's log)\n`, { status: 500 });
+  return new Response(Engine.misconfiguredBody(err.message), { status: 500 });
 }
 
 /**

@@ -359,6 +359,28 @@ impl JwtSessions {
     }
 }
 
+/// The body of the 500 answer to a configuration error, shared by the Worker middleware and
+/// the JS wrapper: it names only the binding to fix (the first `JWT_SESSION_*` name in the
+/// error's message), never a value nor a secret's length; the whole reason belongs in the log.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::config::misconfigured_body;
+/// assert_eq!(
+///     misconfigured_body("JWT_SESSION_SECRET is 9 bytes; HS256 needs at least 32"),
+///     "Server misconfigured: check JWT_SESSION_SECRET (details in the Worker's log)\n"
+/// );
+/// assert!(misconfigured_body("JWT_SESSION_* cookie settings: bad").contains("the JWT_SESSION_* settings"));
+/// ```
+pub fn misconfigured_body(message: &str) -> String {
+    let binding = message
+        .split(|c: char| !(c.is_ascii_uppercase() || c == '_'))
+        .find(|word| word.len() > "JWT_SESSION_".len() && word.starts_with("JWT_SESSION_"))
+        .unwrap_or("the JWT_SESSION_* settings");
+    format!("Server misconfigured: check {binding} (details in the Worker's log)\n")
+}
+
 /// 16 random bytes from the platform's generator (crypto.getRandomValues on wasm32), base64url.
 fn new_session_id() -> Result<String, Error> {
     let mut bytes = [0u8; 16];

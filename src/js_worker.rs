@@ -117,6 +117,12 @@ impl Engine {
         self.sessions.cookie_options().name.clone()
     }
 
+    /// The body of the 500 answer to a configuration error, as the Rust middleware writes it.
+    #[wasm_bindgen(js_name = misconfiguredBody)]
+    pub fn misconfigured_body(message: &str) -> String {
+        crate::config::misconfigured_body(message)
+    }
+
     /// Claim names a handler cannot set.
     #[wasm_bindgen(js_name = reservedClaims)]
     pub fn reserved_claims() -> Vec<String> {
@@ -162,7 +168,7 @@ impl Engine {
         }
         if flags & ACCESSED != 0 {
             // A read through the JS object marks the Rust session as read, for `Vary`.
-            let _ = session.len();
+            session.mark_accessed();
         }
         let out = self.sessions.commit_headers(session, secs(now), https, status).map_err(|e| js_error(&e))?;
         Ok(Outgoing { cookies: out.set_cookies, vary: out.vary_cookie })

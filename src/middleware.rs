@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use worker::{console_error, console_log, js_sys, Env, Headers, Request, Response};
 
-use crate::config::{JwtSessions, PREVIOUS_SECRETS_BINDING, SECRET_BINDING, SETTINGS};
+use crate::config::JwtSessions;
 use crate::error::Error;
 use crate::session::Session;
 
@@ -60,9 +60,6 @@ impl JwtSessions {
     /// # fn main() {}
     /// ```
     pub fn from_env(env: &Env) -> Result<JwtSessions, Error> {
-        // Only the names we know are read, so a typo'd binding is not silently picked up.
-        debug_assert!(SETTINGS.iter().any(|(n, _, _)| *n == SECRET_BINDING));
-        debug_assert!(SETTINGS.iter().any(|(n, _, _)| *n == PREVIOUS_SECRETS_BINDING));
         JwtSessions::from_vars(|name| binding(env, name))
     }
 
@@ -102,31 +99,12 @@ impl JwtSessions {
         Ok(CACHED.get_or_init(|| built))
     }
 
-    /// The 500 response for a configuration error. The full reason goes to the log; the body
-    /// names only the binding to fix (never a value, nor a secret's length).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use worker_jwt_session::{Error, ErrorCode, JwtSessions};
-    /// let err = Error::new(ErrorCode::Config, "JWT_SESSION_SECRET is 9 bytes; HS256 needs at least 32");
-    /// assert_eq!(JwtSessions::misconfigured_body(&err), "Server misconfigured: check JWT_SESSION_SECRET (details in the Worker's log)\n");
-    /// ```
+    /// The 500 response for a configuration error: the reason goes to the log, the body is
+    /// [`crate::config::misconfigured_body`] (the binding to fix, nothing more).
     pub fn misconfigured(err: &Error) -> Response {
         console_error!("worker-jwt-session: misconfigured: {err}");
-        Response::error(JwtSessions::misconfigured_body(err), 500)
+        Response::error(crate::config::misconfigured_body(err.message()), 500)
             .unwrap_or_else(|_| Response::builder().with_status(500).empty())
-    }
-
-    /// The body of [`JwtSessions::misconfigured`]: the first `JWT_SESSION_*` name the error
-    /// mentions.
-    pub fn misconfigured_body(err: &Error) -> String {
-        let binding = err
-            .message()
-            .split(|c: char| !(c.is_ascii_uppercase() || c == '_'))
-            .find(|word| word.len() > "JWT_SESSION_".len() && word.starts_with("JWT_SESSION_"))
-            .unwrap_or("the JWT_SESSION_* settings");
-        format!("Server misconfigured: check {binding} (details in the Worker's log)\n")
     }
 
     /// Reads the request's session. A cookie that fails any check gives an empty session; its

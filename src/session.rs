@@ -14,22 +14,23 @@ use crate::error::{Error, ErrorCode};
 use crate::jwt::{Claims, Verified};
 use crate::policy::Origin;
 
-#[derive(Debug)]
-struct Inner {
-    data: Claims,
-    origin: Origin,
+/// The state behind a [`Session`]; the engine reads a copy of it at commit time, in one lock.
+#[derive(Clone, Debug)]
+pub(crate) struct Inner {
+    pub data: Claims,
+    pub origin: Origin,
     /// When the session began (`orig_iat`), if it came from a valid token.
-    start: Option<u64>,
+    pub start: Option<u64>,
     /// The session's id (`sid`), if it came from a valid token.
-    sid: Option<String>,
+    pub sid: Option<String>,
     /// Code of the first cookie that failed verification, for the log.
-    rejected: Option<ErrorCode>,
+    pub rejected: Option<ErrorCode>,
     /// Names of our cookies the request carried, to expire the ones no longer used.
-    present: Vec<String>,
-    accessed: bool,
-    modified: bool,
-    destroyed: bool,
-    regenerated: bool,
+    pub present: Vec<String>,
+    pub accessed: bool,
+    pub modified: bool,
+    pub destroyed: bool,
+    pub regenerated: bool,
 }
 
 /// A session: the data of a verified cookie, or an empty object.
@@ -57,20 +58,6 @@ impl Default for Session {
     fn default() -> Self {
         Session::new()
     }
-}
-
-/// What [`Session`] knew at commit time; read by the engine in one lock.
-#[derive(Clone, Debug)]
-pub(crate) struct Snapshot {
-    pub data: Claims,
-    pub origin: Origin,
-    pub start: Option<u64>,
-    pub sid: Option<String>,
-    pub present: Vec<String>,
-    pub accessed: bool,
-    pub modified: bool,
-    pub destroyed: bool,
-    pub regenerated: bool,
 }
 
 impl Session {
@@ -381,19 +368,16 @@ impl Session {
         self.lock().rejected
     }
 
-    pub(crate) fn snapshot(&self) -> Snapshot {
-        let inner = self.lock();
-        Snapshot {
-            data: inner.data.clone(),
-            origin: inner.origin,
-            start: inner.start,
-            sid: inner.sid.clone(),
-            present: inner.present.clone(),
-            accessed: inner.accessed,
-            modified: inner.modified,
-            destroyed: inner.destroyed,
-            regenerated: inner.regenerated,
-        }
+    /// A copy of the whole state, without counting as a read by the handler.
+    pub(crate) fn snapshot(&self) -> Inner {
+        self.lock().clone()
+    }
+
+    /// Counts as a read by the handler (the response then gets `Vary: Cookie`), for
+    /// integrations that keep the data elsewhere while the handler runs.
+    #[cfg(feature = "js-worker")]
+    pub(crate) fn mark_accessed(&self) {
+        self.lock().accessed = true;
     }
 }
 
