@@ -33,11 +33,11 @@ const literal = (bytes) => {
   return `"${text}"`;
 };
 
-// `#wasm` exports the two bindings and an idempotent, cheap `init()`.
+// `#wasm` exports the bindings and an idempotent, cheap `init()`.
 const loaders = {
   inline: `
     import { initSync } from ${JSON.stringify(glue)};
-    export { decodeJson, sessionJson } from ${JSON.stringify(glue)};
+    export { decodeJson, sessionJson, defaultLeewaySecs, defaultMaxChunks } from ${JSON.stringify(glue)};
     const WASM = ${literal(wasm)};
     let ready = false;
     export function init() {
@@ -50,7 +50,7 @@ const loaders = {
   module: `
     import module from "./browser_bg.wasm";
     import { initSync } from ${JSON.stringify(glue)};
-    export { decodeJson, sessionJson } from ${JSON.stringify(glue)};
+    export { decodeJson, sessionJson, defaultLeewaySecs, defaultMaxChunks } from ${JSON.stringify(glue)};
     let ready = false;
     export function init() {
       if (ready) return;

@@ -27,6 +27,8 @@ export interface SessionPayload {
   exp?: number;
   /** When the session began (seconds since the Unix epoch). */
   orig_iat?: number;
+  /** The session's id: 22 base64url characters, new at each login (`regenerate()`). Readable, so never a secret. */
+  sid?: string;
   [member: string]: unknown;
 }
 
@@ -38,7 +40,7 @@ export interface DecodeOptions {
 /**
  * The payload of a token (or its header), **without verifying it**.
  * @throws {SessionDecodeError} `malformed` (not three non-empty segments, or not a string),
- *   `too_large` (over 64 KiB), `bad_base64` (not canonical unpadded base64url),
+ *   `too_large` (over 128 KiB, the most any Worker accepts), `bad_base64` (not canonical unpadded base64url),
  *   `bad_json` (not UTF-8, or not a JSON object).
  */
 export function decode<T = JwtHeader>(token: string, options: DecodeOptions & { header: true }): T;
@@ -49,11 +51,15 @@ export interface ReadSessionOptions {
   cookie?: string;
   /** The time to check `exp` against: seconds since the Unix epoch, or a Date. Defaults to now. */
   now?: number | Date;
+  /** Seconds of clock skew on `exp`, as the Worker's `JWT_SESSION_LEEWAY`. Defaults to the Worker's default (30). */
+  leeway?: number;
+  /** Most chunks to put back together, as the Worker's `JWT_SESSION_MAX_CHUNKS` (1 to 32). Defaults to the Worker's default (4). */
+  maxChunks?: number;
 }
 
 /**
  * The session in the cookie `name` (default `jwtsession`), or `null` when no cookie of that
- * name decodes to a session that has not expired (30 s leeway, as the Worker). Chunked
+ * name decodes to a session that has not expired (with the Worker's leeway). Chunked
  * sessions (`name.0`, `name.1`, …) are put back together. Never throws for a bad cookie.
  */
 export function readSession<T = SessionPayload>(name?: string, options?: ReadSessionOptions): T | null;

@@ -23,23 +23,19 @@
 //!
 //! // Every payload that decodes, in the order the Worker tries them, each followed by NUL.
 //! let cookie = format!("theme=dark; jwtsession=junk; jwtsession=\"{token}\"");
-//! assert_eq!(session_json(&cookie, "jwtsession"), "{\"counter\":1}\0");
+//! assert_eq!(session_json(&cookie, "jwtsession", 4), "{\"counter\":1}\0");
 //! ```
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::cookie::session_cookies;
+use crate::claims::DEFAULT_LEEWAY_SECS;
+use crate::cookie::{session_cookies, DEFAULT_MAX_CHUNKS, MAX_CHUNKS_LIMIT};
 use crate::error::Error;
 use crate::jwt::{decode_unverified_json, Part};
 
 /// First character of a failed [`decode_json`], followed by `code: message` (the `Display` of
 /// [`Error`]). Also what ends each payload in [`session_json`]'s answer.
 pub const FAILURE: char = '\0';
-
-/// The most chunks a Worker can be configured to write (`CookieOptions::max_chunks` is at most
-/// 32): the browser does not know the configuration, so it reassembles as many as may exist.
-/// [`decode_unverified_json`] then reads tokens of at most 64 KiB (16 full chunks).
-const MAX_CHUNKS: usize = 32;
 
 /// The package's wasm holds a few short-lived buffers per call: a small free-list allocator
 /// instead of Rust's default (dlmalloc, about 8 KB of the module). Only when the crate is
@@ -66,18 +62,18 @@ pub fn decode_json(token: &str, header: bool) -> String {
 /// that decodes, in the order the Worker tries them, each followed by [`FAILURE`] (NUL, which a
 /// valid JSON text never holds, so a text that does is left out).
 ///
-/// Candidates are those of [`session_cookies`]: each plain `name` cookie in order, then the
-/// reassembled chunks `name.0`, `name.1`, … (as many as a Worker may write). Quoted values are
-/// unquoted there; percent-encoded ones (`%2E`, as some cookie libraries write) are decoded
-/// here. Deciding which payload is still valid (`exp`) is left to the caller, which parses
-/// them.
+/// Candidates are those of [`session_cookies`], the Worker's own parser, with the Worker's own
+/// bound: each plain `name` cookie in order, then the chunks `name.0`, `name.1`, … put back
+/// together, at most `max_chunks` of them (clamped to 1..=32), so at most `max_chunks × 4096`
+/// bytes, as a Worker configured with `JWT_SESSION_MAX_CHUNKS = max_chunks` accepts. Values are
+/// unquoted, never percent-decoded, exactly as the Worker reads them. Deciding which payload
+/// is still valid (`exp`) is left to the caller, which parses them.
 #[wasm_bindgen(js_name = sessionJson)]
 #[must_use]
-pub fn session_json(cookie_header: &str, name: &str) -> String {
+pub fn session_json(cookie_header: &str, name: &str, max_chunks: usize) -> String {
     let mut out = String::new();
-    for candidate in session_cookies(cookie_header, name, MAX_CHUNKS).candidates {
-        let Some(token) = percent_decode(candidate) else { continue };
-        if let Ok(text) = decode_unverified_json(&token, Part::Payload) {
+    for candidate in session_cookies(cookie_header, name, max_chunks.clamp(1, MAX_CHUNKS_LIMIT)).candidates {
+        if let Ok(text) = decode_unverified_json(&candidate.token, Part::Payload) {
             // Bytes, not `str::contains`, whose generic code links in panics and `core::fmt`.
             if !text.bytes().any(|b| b == 0) {
                 out.push_str(&text);
@@ -86,6 +82,21 @@ pub fn session_json(cookie_header: &str, name: &str) -> String {
         }
     }
     out
+}
+
+/// The Worker's default leeway on `exp`, in seconds (`JWT_SESSION_LEEWAY`), so that
+/// `readSession` and the Worker agree on when a session has expired.
+#[wasm_bindgen(js_name = defaultLeewaySecs)]
+#[must_use]
+pub fn default_leeway_secs() -> u32 {
+    u32::try_from(DEFAULT_LEEWAY_SECS).unwrap_or(u32::MAX)
+}
+
+/// The Worker's default `JWT_SESSION_MAX_CHUNKS`.
+#[wasm_bindgen(js_name = defaultMaxChunks)]
+#[must_use]
+pub fn default_max_chunks() -> usize {
+    DEFAULT_MAX_CHUNKS
 }
 
 /// `code: message`, as [`Error`]'s `Display` writes it, after [`FAILURE`]; pushed piece by
@@ -98,41 +109,6 @@ fn failure(err: &Error) -> String {
     out.push_str(": ");
     out.push_str(message);
     out
-}
-
-/// Decodes `%XX` escapes, as `decodeURIComponent` does for a cookie value written with
-/// `encodeURIComponent`; `None` when the result is not UTF-8. A `%` without two hex digits
-/// after it stays as it is. Values without `%` (every token the Worker writes) are returned
-/// untouched.
-fn percent_decode(value: String) -> Option<String> {
-    if !value.bytes().any(|b| b == b'%') {
-        return Some(value);
-    }
-    let mut bytes = value.into_bytes();
-    let (mut read, mut write) = (0, 0);
-    while let Some(&b) = bytes.get(read) {
-        let escaped = match (b, bytes.get(read + 1), bytes.get(read + 2)) {
-            (b'%', Some(&hi), Some(&lo)) => hex(hi).zip(hex(lo)).map(|(hi, lo)| hi << 4 | lo),
-            _ => None,
-        };
-        let (byte, len) = escaped.map_or((b, 1), |byte| (byte, 3));
-        if let Some(slot) = bytes.get_mut(write) {
-            *slot = byte;
-        }
-        read += len;
-        write += 1;
-    }
-    bytes.truncate(write);
-    String::from_utf8(bytes).ok()
-}
-
-fn hex(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
@@ -153,19 +129,44 @@ mod tests {
     }
 
     #[test]
-    fn max_chunks_is_the_most_a_worker_can_be_configured_with() {
-        let opts = |max_chunks| CookieOptions { max_chunks, ..CookieOptions::default() };
-        assert!(opts(MAX_CHUNKS).validate().is_ok());
-        assert!(opts(MAX_CHUNKS + 1).validate().is_err());
+    fn percent_encoded_cookies_are_read_as_the_worker_reads_them() {
+        // One decoding rule on both sides: the Worker does not percent-decode, so neither
+        // does the page (it would otherwise show a session the Worker rejects).
+        let encoded = TOKEN.replace('.', "%2E");
+        assert_eq!(session_json(&format!("jwtsession={encoded}"), "jwtsession", 4), "");
+        let sessions = crate::JwtSessions::builder("Use something big and randomly-generated here")
+            .allow_legacy_tokens(true)
+            .build()
+            .unwrap();
+        let header = format!("jwtsession={encoded}");
+        assert!(sessions.load_cookie_header(Some(&header), 0).is_empty());
+        assert!(!sessions.load_cookie_header(Some(&format!("jwtsession={TOKEN}")), 0).is_empty());
     }
 
     #[test]
-    fn percent_encoded_cookies_are_decoded() {
-        let encoded = TOKEN.replace('.', "%2E").replace('e', "%65");
-        assert_eq!(session_json(&format!("jwtsession={encoded}"), "jwtsession"), "{\"counter\":1}\0");
-        assert_eq!(percent_decode("a%2x%%41%4".into()).as_deref(), Some("a%2x%A%4"));
-        assert_eq!(percent_decode("%C3%A9".into()).as_deref(), Some("é"));
-        assert_eq!(percent_decode("%FF".into()), None);
+    fn the_size_bound_follows_max_chunks_as_in_the_worker() {
+        let sessions = |max_chunks| {
+            crate::JwtSessions::builder("Use something big and randomly-generated here")
+                .max_chunks(max_chunks)
+                .build()
+                .unwrap()
+        };
+        let session = sessions(8).load_cookie_header(None, 1000);
+        session.insert("big", "x".repeat(20_000)).unwrap();
+        let plan = sessions(8).commit_headers(&session, &crate::ResponseInfo::status(200), 1000, crate::Scheme::Https);
+        let jar: Vec<&str> = plan.set_cookies().map(|c| c.split(';').next().unwrap()).collect();
+        assert!(jar.len() > 4, "{}", jar.len());
+        let header = jar.join("; ");
+        assert_eq!(session_json(&header, "jwtsession", 8).matches(FAILURE).count(), 1);
+        assert_eq!(session_json(&header, "jwtsession", 4), "", "as a Worker with max_chunks 4 would refuse it");
+        assert!(!sessions(8).load_cookie_header(Some(&header), 1001).is_empty());
+        assert!(sessions(4).load_cookie_header(Some(&header), 1001).is_empty());
+    }
+
+    #[test]
+    fn defaults_are_the_workers() {
+        assert_eq!(u64::from(default_leeway_secs()), crate::claims::Validation::default().leeway_secs);
+        assert_eq!(default_max_chunks(), CookieOptions::default().max_chunks);
     }
 
     #[test]
@@ -174,13 +175,13 @@ mod tests {
         let other =
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoyfQ.1FapXphQivj9kYFArjb6I-Jr-2skXk_G5kCTbqJDOA0";
         let header = format!("jwtsession.1={b}; jwtsession={other}; x=1; jwtsession.0={a}; jwtsession=bad");
-        assert_eq!(session_json(&header, "jwtsession"), "{\"counter\":2}\0{\"counter\":1}\0");
-        assert_eq!(session_json(&header, "other"), "");
+        assert_eq!(session_json(&header, "jwtsession", 4), "{\"counter\":2}\0{\"counter\":1}\0");
+        assert_eq!(session_json(&header, "other", 4), "");
     }
 
     #[test]
     fn payloads_holding_nul_are_left_out() {
         let nul = format!("e30.{}.e30", crate::jwt::b64_encode(b"{\"a\":\"\0\"}"));
-        assert_eq!(session_json(&format!("s={nul}; s={TOKEN}"), "s"), "{\"counter\":1}\0");
+        assert_eq!(session_json(&format!("s={nul}; s={TOKEN}"), "s", 4), "{\"counter\":1}\0");
     }
 }

@@ -5,8 +5,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::alg::Algorithm;
 use crate::error::{Error, ErrorCode};
-use crate::jwt::Algorithm;
 
 /// Claim names the library manages. Handlers cannot set them.
 pub const RESERVED_CLAIMS: [&str; 5] = ["iat", "exp", "nbf", ORIG_IAT, SID];
@@ -23,8 +23,10 @@ pub const SID: &str = "sid";
 /// Default leeway for time checks, in seconds (clock skew between machines).
 pub const DEFAULT_LEEWAY_SECS: u64 = 30;
 
-/// Largest token accepted, in bytes, checked before any decoding.
-pub const DEFAULT_MAX_TOKEN_BYTES: usize = 64 * 1024;
+/// Largest token accepted, in bytes, checked before any decoding: the most a Worker can be
+/// configured to accept (32 chunks of 4096 bytes). A configured engine uses
+/// `max_chunks × 4096`, and so does the browser's `readSession` for its `maxChunks`.
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = 32 * 4096;
 
 /// What a token must satisfy to verify.
 ///
@@ -150,8 +152,9 @@ pub fn check(claims: &Map<String, Value>, validation: &Validation, now: u64) -> 
                     format!("session began {} s ago; the absolute lifetime is {limit} s", whole_secs(now_f - start)),
                 ));
             }
-            // A token that should carry its start and does not cannot be held to the limit.
-            None if exp.is_some() => {
+            // A token that cannot prove when it began (a legacy token has no `iat`) cannot be
+            // held to the limit, so it does not pass it.
+            None => {
                 return Err(Error::new(
                     ErrorCode::LifetimeExceeded,
                     "token carries no start time (`orig_iat` or `iat`) and an absolute lifetime is set",
@@ -238,5 +241,7 @@ mod tests {
         );
         assert_eq!(run(json!({"exp": 5000, "iat": 1000}), &v, 3000), Err(ErrorCode::LifetimeExceeded));
         assert_eq!(run(json!({"exp": 5000}), &v, 3000), Err(ErrorCode::LifetimeExceeded));
+        let legacy = Validation { require_exp: false, ..v };
+        assert_eq!(run(json!({"counter": 1}), &legacy, 3000), Err(ErrorCode::LifetimeExceeded));
     }
 }

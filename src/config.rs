@@ -1,100 +1,256 @@
-//! [`JwtSessions`]: every option, validated once, and the load/commit engine that the Worker
-//! middleware, the JS wrapper and tests drive with plain strings.
+//! Configuration: the one table of options ([`SETTINGS`]), the [`Builder`], and
+//! [`JwtSessions::from_vars`], which reads the options the way a Worker's bindings hold them.
 //!
-//! Build it once per isolate: the key ring's HMAC states and the parsed options are then reused
-//! by every request.
+//! The table is the source of every other list of options: `from_vars` walks it, the JS
+//! wrapper takes its option names from it (through the engine's wasm exports), and tests hold
+//! the README's table and the TypeScript types to it.
 
 use std::time::Duration;
 
-use serde_json::Value;
-
-use crate::claims::{Validation, DEFAULT_LEEWAY_SECS, ORIG_IAT, SID};
-use crate::cookie::{self, CookieOptions, SameSite, Secure, MAX_COOKIE_BYTES};
+use crate::alg::Algorithm;
+use crate::claims::{Validation, DEFAULT_LEEWAY_SECS};
+use crate::cookie::{CookieOptions, SameSite, Secure, MAX_COOKIE_BYTES};
+use crate::engine::JwtSessions;
 use crate::error::{Error, ErrorCode};
-use crate::jwt::{self, Algorithm};
 use crate::keys::KeyRing;
-use crate::policy::{self, Decision, Lifetime, Origin, Outcome};
-use crate::session::Session;
+use crate::policy::{self, Lifetime};
 
 /// Name of the secret binding (`wrangler secret put JWT_SESSION_SECRET`, `.dev.vars` locally).
 pub const SECRET_BINDING: &str = "JWT_SESSION_SECRET";
 /// Name of the binding with previous secrets, comma-separated: they verify but never sign.
 pub const PREVIOUS_SECRETS_BINDING: &str = "JWT_SESSION_PREVIOUS_SECRETS";
 
-/// Every `[vars]` setting [`JwtSessions::from_vars`] reads, with its default and meaning, in
-/// the order of the README's table.
-pub const SETTINGS: &[(&str, &str, &str)] = &[
-    (SECRET_BINDING, "(required)", "HMAC secret, at least 32 bytes (64 for HS512); a secret binding, never a [var]"),
-    (
-        PREVIOUS_SECRETS_BINDING,
-        "(none)",
-        "old secrets, comma-separated: accepted, and their tokens re-signed with the current one",
-    ),
-    ("JWT_SESSION_COOKIE", "jwtsession", "cookie name (`__Host-` and `__Secure-` prefixes are checked)"),
-    ("JWT_SESSION_MAX_AGE", "86400", "seconds: token `exp` and cookie `Max-Age`"),
-    ("JWT_SESSION_REFRESH_AFTER", "max_age / 4", "seconds: an unchanged session older than this is re-signed"),
-    ("JWT_SESSION_ABSOLUTE_LIFETIME", "0 (off)", "seconds: a session older than this since it began is dropped"),
-    ("JWT_SESSION_LEEWAY", "30", "seconds of clock skew allowed on exp/nbf/iat"),
-    ("JWT_SESSION_ALGORITHM", "HS256", "signing algorithm: HS256, HS384 or HS512"),
-    ("JWT_SESSION_ALGORITHMS", "the signing algorithm", "algorithms accepted, comma-separated"),
-    (
-        "JWT_SESSION_ALLOW_LEGACY",
-        "false",
-        "accept tokens without `exp` (from Python wsgi_jwt_session) and re-issue them",
-    ),
-    ("JWT_SESSION_PATH", "/", "cookie Path"),
-    ("JWT_SESSION_DOMAIN", "(none)", "cookie Domain"),
-    ("JWT_SESSION_SAME_SITE", "Lax", "cookie SameSite: Strict, Lax or None"),
-    ("JWT_SESSION_SECURE", "auto", "cookie Secure: auto (when the request is https), always or never"),
-    ("JWT_SESSION_HTTP_ONLY", "false", "cookie HttpOnly (off: the page's JavaScript reads the session)"),
-    ("JWT_SESSION_PARTITIONED", "false", "cookie Partitioned (CHIPS)"),
-    ("JWT_SESSION_MAX_CHUNKS", "4", "most cookies a large session is split into (4096 bytes each)"),
-];
+/// Which option a [`Setting`] is: `from_vars` matches on it, so a row without its handling
+/// does not compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Opt {
+    /// `JWT_SESSION_SECRET`.
+    Secret,
+    /// `JWT_SESSION_PREVIOUS_SECRETS`.
+    PreviousSecrets,
+    /// `JWT_SESSION_COOKIE`.
+    Cookie,
+    /// `JWT_SESSION_MAX_AGE`.
+    MaxAge,
+    /// `JWT_SESSION_REFRESH_AFTER`.
+    RefreshAfter,
+    /// `JWT_SESSION_ABSOLUTE_LIFETIME`.
+    AbsoluteLifetime,
+    /// `JWT_SESSION_LEEWAY`.
+    Leeway,
+    /// `JWT_SESSION_ALGORITHM`.
+    Algorithm,
+    /// `JWT_SESSION_ALGORITHMS`.
+    Algorithms,
+    /// `JWT_SESSION_ALLOW_LEGACY`.
+    AllowLegacy,
+    /// `JWT_SESSION_PATH`.
+    Path,
+    /// `JWT_SESSION_DOMAIN`.
+    Domain,
+    /// `JWT_SESSION_SAME_SITE`.
+    SameSite,
+    /// `JWT_SESSION_SECURE`.
+    Secure,
+    /// `JWT_SESSION_HTTP_ONLY`.
+    HttpOnly,
+    /// `JWT_SESSION_PARTITIONED`.
+    Partitioned,
+    /// `JWT_SESSION_MAX_CHUNKS`.
+    MaxChunks,
+}
 
-/// Sessions configuration and engine: build once, then [`load_cookie_header`] on the way in
-/// and [`commit_headers`] on the way out.
-///
-/// [`load_cookie_header`]: JwtSessions::load_cookie_header
-/// [`commit_headers`]: JwtSessions::commit_headers
+/// The type of an option's value, as a binding (a string) spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A secret: bytes, never logged.
+    Secret,
+    /// Secrets, comma-separated (a JS array is joined with commas).
+    SecretList,
+    /// Free text.
+    Text,
+    /// A whole number of seconds.
+    Seconds,
+    /// A whole number.
+    Count,
+    /// `true` or `false` (also `1`/`0`, `yes`/`no`, `on`/`off`).
+    Flag,
+    /// One of these words, in any case.
+    Choice(&'static [&'static str]),
+    /// Several of these words, comma-separated (a JS array is joined with commas).
+    ChoiceList(&'static [&'static str]),
+}
+
+/// One option: the binding that sets it in a Worker, its name in the JS wrapper's options,
+/// its type, its default and its meaning (both as the README shows them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setting {
+    /// Which option.
+    pub opt: Opt,
+    /// The Worker binding (`[vars]`, or a secret).
+    pub binding: &'static str,
+    /// The option's name for `withJwtSession(handler, options)` and `jwtSession(options)`.
+    pub js_name: &'static str,
+    /// Its type.
+    pub kind: Kind,
+    /// Its default, as Markdown.
+    pub default: &'static str,
+    /// What it does, as Markdown.
+    pub meaning: &'static str,
+}
+
+const ALGORITHMS: &[&str] = &["HS256", "HS384", "HS512"];
+
+/// Every option, in the order of the README's table. The README table, `from_vars`, the JS
+/// option names and the TypeScript `JwtSessionOptions` all follow this list; tests fail when
+/// one of them disagrees.
 ///
 /// # Examples
 ///
 /// ```
-/// use worker_jwt_session::JwtSessions;
-/// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
-/// let now = 1_700_000_000;
-/// // First request: no cookie.
-/// let session = sessions.load_cookie_header(None, now);
-/// session.insert("counter", 1)?;
-/// let out = sessions.commit_headers(&session, now, true, 200)?;
-/// assert_eq!(out.set_cookies.len(), 1);
-/// assert!(out.set_cookies[0].starts_with("jwtsession=eyJ"));
-/// // Next request: the browser sends the cookie back.
-/// let cookie = out.set_cookies[0].split(';').next().unwrap();
-/// let session = sessions.load_cookie_header(Some(cookie), now + 5);
-/// assert_eq!(session.get::<u32>("counter")?, Some(1));
-/// # Ok::<(), worker_jwt_session::Error>(())
+/// use worker_jwt_session::config::SETTINGS;
+/// let max_age = SETTINGS.iter().find(|s| s.binding == "JWT_SESSION_MAX_AGE").unwrap();
+/// assert_eq!((max_age.js_name, max_age.default), ("maxAge", "`86400`"));
 /// ```
-#[derive(Clone, Debug)]
-pub struct JwtSessions {
-    keys: KeyRing,
-    algorithm: Algorithm,
-    validation: Validation,
-    lifetime: Lifetime,
-    cookie: CookieOptions,
-}
-
-/// What the response needs: the `Set-Cookie` header values (each its own header) and whether
-/// to add `Vary: Cookie`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Commit {
-    /// What the policy decided.
-    pub decision: Decision,
-    /// `Set-Cookie` values, one header each (never joined with commas).
-    pub set_cookies: Vec<String>,
-    /// True when the handler read the session, so caches must key on the cookie.
-    pub vary_cookie: bool,
-}
+pub const SETTINGS: &[Setting] = &[
+    Setting {
+        opt: Opt::Secret,
+        binding: SECRET_BINDING,
+        js_name: "secret",
+        kind: Kind::Secret,
+        default: "(required)",
+        meaning: "HMAC secret, at least 32 bytes (48 for HS384, 64 for HS512); a secret binding, never a `[vars]` entry. `openssl rand -base64 32` or `jwt-session keygen` prints one",
+    },
+    Setting {
+        opt: Opt::PreviousSecrets,
+        binding: PREVIOUS_SECRETS_BINDING,
+        js_name: "previousSecrets",
+        kind: Kind::SecretList,
+        default: "(none)",
+        meaning: "old secrets, comma-separated: their tokens are accepted and re-signed with the current secret",
+    },
+    Setting {
+        opt: Opt::Cookie,
+        binding: "JWT_SESSION_COOKIE",
+        js_name: "cookie",
+        kind: Kind::Text,
+        default: "`jwtsession`",
+        meaning: "cookie name (`__Host-` / `__Secure-` prefixes are checked)",
+    },
+    Setting {
+        opt: Opt::MaxAge,
+        binding: "JWT_SESSION_MAX_AGE",
+        js_name: "maxAge",
+        kind: Kind::Seconds,
+        default: "`86400`",
+        meaning: "seconds: token `exp` and cookie `Max-Age`",
+    },
+    Setting {
+        opt: Opt::RefreshAfter,
+        binding: "JWT_SESSION_REFRESH_AFTER",
+        js_name: "refreshAfter",
+        kind: Kind::Seconds,
+        default: "max_age / 4",
+        meaning: "seconds: an unchanged session older than this is re-signed (sliding expiry)",
+    },
+    Setting {
+        opt: Opt::AbsoluteLifetime,
+        binding: "JWT_SESSION_ABSOLUTE_LIFETIME",
+        js_name: "absoluteLifetime",
+        kind: Kind::Seconds,
+        default: "`0` (off)",
+        meaning: "seconds: a session older than this since it began is dropped, however active (a legacy token, which cannot prove its start, is refused)",
+    },
+    Setting {
+        opt: Opt::Leeway,
+        binding: "JWT_SESSION_LEEWAY",
+        js_name: "leeway",
+        kind: Kind::Seconds,
+        default: "`30`",
+        meaning: "seconds of clock skew allowed on `exp` / `nbf` / `iat`",
+    },
+    Setting {
+        opt: Opt::Algorithm,
+        binding: "JWT_SESSION_ALGORITHM",
+        js_name: "algorithm",
+        kind: Kind::Choice(ALGORITHMS),
+        default: "`HS256`",
+        meaning: "signing algorithm: HS256, HS384 or HS512",
+    },
+    Setting {
+        opt: Opt::Algorithms,
+        binding: "JWT_SESSION_ALGORITHMS",
+        js_name: "algorithms",
+        kind: Kind::ChoiceList(ALGORITHMS),
+        default: "the signing one",
+        meaning: "algorithms accepted, comma-separated (`none` never is)",
+    },
+    Setting {
+        opt: Opt::AllowLegacy,
+        binding: "JWT_SESSION_ALLOW_LEGACY",
+        js_name: "allowLegacy",
+        kind: Kind::Flag,
+        default: "`false`",
+        meaning: "accept tokens without `exp` (from Python `wsgi_jwt_session`) and re-issue them with one",
+    },
+    Setting {
+        opt: Opt::Path,
+        binding: "JWT_SESSION_PATH",
+        js_name: "path",
+        kind: Kind::Text,
+        default: "`/`",
+        meaning: "cookie `Path`",
+    },
+    Setting {
+        opt: Opt::Domain,
+        binding: "JWT_SESSION_DOMAIN",
+        js_name: "domain",
+        kind: Kind::Text,
+        default: "(none)",
+        meaning: "cookie `Domain`",
+    },
+    Setting {
+        opt: Opt::SameSite,
+        binding: "JWT_SESSION_SAME_SITE",
+        js_name: "sameSite",
+        kind: Kind::Choice(&["Strict", "Lax", "None"]),
+        default: "`Lax`",
+        meaning: "cookie `SameSite`: Strict, Lax or None (None needs `JWT_SESSION_SECURE=always`)",
+    },
+    Setting {
+        opt: Opt::Secure,
+        binding: "JWT_SESSION_SECURE",
+        js_name: "secure",
+        kind: Kind::Choice(&["auto", "always", "never"]),
+        default: "`auto`",
+        meaning: "cookie `Secure`: `auto` (when the request is https), `always`, `never`",
+    },
+    Setting {
+        opt: Opt::HttpOnly,
+        binding: "JWT_SESSION_HTTP_ONLY",
+        js_name: "httpOnly",
+        kind: Kind::Flag,
+        default: "`false`",
+        meaning: "cookie `HttpOnly`; off so the page's JavaScript can read the session",
+    },
+    Setting {
+        opt: Opt::Partitioned,
+        binding: "JWT_SESSION_PARTITIONED",
+        js_name: "partitioned",
+        kind: Kind::Flag,
+        default: "`false`",
+        meaning: "cookie `Partitioned` (CHIPS; needs `Secure`)",
+    },
+    Setting {
+        opt: Opt::MaxChunks,
+        binding: "JWT_SESSION_MAX_CHUNKS",
+        js_name: "maxChunks",
+        kind: Kind::Count,
+        default: "`4`",
+        meaning: "most cookies a large session is split into (4096 bytes each, 1 to 32); past 8 KB of cookies a warning is logged (see Chunking)",
+    },
+];
 
 impl JwtSessions {
     /// A builder with every option at its default and `secret` as the signing key.
@@ -119,13 +275,14 @@ impl JwtSessions {
     }
 
     /// Builds from named settings, the way a Worker's bindings are read: `lookup(name)` gives
-    /// the value of `JWT_SESSION_SECRET`, `JWT_SESSION_MAX_AGE`, … (see [`SETTINGS`]), or
-    /// `None` when unset. Empty values count as unset.
+    /// the value of `JWT_SESSION_SECRET`, `JWT_SESSION_MAX_AGE`, … (every binding of
+    /// [`SETTINGS`]), or `None` when unset. Empty values count as unset.
     ///
     /// # Errors
     ///
-    /// [`ErrorCode::Config`], with a message naming the binding: secret missing or too short,
-    /// a number or name that does not parse, or an unsafe combination.
+    /// [`ErrorCode::Config`], naming the binding in its message and in [`Error::binding`]: the
+    /// secret missing or too short, a number or name that does not parse, or an unsafe
+    /// combination.
     ///
     /// # Examples
     ///
@@ -142,7 +299,7 @@ impl JwtSessions {
     ///
     /// let err = JwtSessions::from_vars(|_| None).unwrap_err();
     /// assert_eq!(err.code(), ErrorCode::Config);
-    /// assert!(err.message().contains("JWT_SESSION_SECRET"));
+    /// assert_eq!(err.binding(), Some("JWT_SESSION_SECRET"));
     /// # Ok::<(), worker_jwt_session::Error>(())
     /// ```
     pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<JwtSessions, Error> {
@@ -150,243 +307,63 @@ impl JwtSessions {
         let secret = get(SECRET_BINDING).ok_or_else(|| {
             Error::config(format!(
                 "{SECRET_BINDING} is not set: run `wrangler secret put {SECRET_BINDING}` \
-                 (locally, put it in .dev.vars); `jwt-session keygen` prints a good one"
+                 (locally, put it in .dev.vars); `openssl rand -base64 32` or `jwt-session keygen` prints a good one"
             ))
+            .with_binding(SECRET_BINDING)
         })?;
-        let mut b = JwtSessions::builder(secret.as_bytes()).binding_names(true);
-        if let Some(list) = get(PREVIOUS_SECRETS_BINDING) {
-            for (i, s) in list.split(',').enumerate() {
+        JwtSessions::builder(secret.as_bytes()).bindings(lookup)?.build()
+    }
+}
+
+/// Sets one option from its binding's (trimmed, non-empty) text.
+fn apply(b: Builder, setting: &Setting, v: &str) -> Result<Builder, Error> {
+    let secs = || {
+        v.parse::<u64>()
+            .map(Duration::from_secs)
+            .map_err(|_| Error::config(format!("expected a whole number of seconds, got {v:?}")))
+    };
+    let flag = || match v.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(Error::config(format!("expected true or false, got {v:?}"))),
+    };
+    Ok(match setting.opt {
+        // Read before the loop: the builder is made with it.
+        Opt::Secret => b,
+        Opt::PreviousSecrets => {
+            let mut b = b;
+            for (i, s) in v.split(',').enumerate() {
                 let s = s.trim();
                 if s.is_empty() {
-                    return Err(Error::config(format!(
-                        "{PREVIOUS_SECRETS_BINDING}: entry {} is empty (the list is comma-separated)",
-                        i + 1
-                    )));
+                    return Err(Error::config(format!("entry {} is empty (the list is comma-separated)", i + 1)));
                 }
                 b = b.previous_secret(s);
             }
+            b
         }
-        let secs = |name: &str| -> Result<Option<Duration>, Error> {
-            get(name)
-                .map(|v| {
-                    v.trim()
-                        .parse::<u64>()
-                        .map(Duration::from_secs)
-                        .map_err(|_| Error::config(format!("{name}: expected a whole number of seconds, got {v:?}")))
-                })
-                .transpose()
-        };
-        let flag = |name: &str| -> Result<Option<bool>, Error> {
-            get(name)
-                .map(|v| match v.trim().to_ascii_lowercase().as_str() {
-                    "true" | "1" | "yes" | "on" => Ok(true),
-                    "false" | "0" | "no" | "off" => Ok(false),
-                    _ => Err(Error::config(format!("{name}: expected true or false, got {v:?}"))),
-                })
-                .transpose()
-        };
-        let named = |name: &'static str, e: Error| Error::config(format!("{name}: {}", e.message()));
-
-        if let Some(v) = get("JWT_SESSION_COOKIE") {
-            b = b.cookie_name(v.trim());
+        Opt::Cookie => b.cookie_name(v),
+        Opt::MaxAge => b.max_age(secs()?),
+        Opt::RefreshAfter => b.refresh_after(secs()?),
+        Opt::AbsoluteLifetime => {
+            let d = secs()?;
+            b.absolute_lifetime((!d.is_zero()).then_some(d))
         }
-        if let Some(d) = secs("JWT_SESSION_MAX_AGE")? {
-            b = b.max_age(d);
+        Opt::Leeway => b.leeway(secs()?),
+        Opt::Algorithm => b.algorithm(v.parse()?),
+        Opt::Algorithms => {
+            b.allowed_algorithms(v.split(',').map(str::parse).collect::<Result<Vec<Algorithm>, Error>>()?)
         }
-        if let Some(d) = secs("JWT_SESSION_REFRESH_AFTER")? {
-            b = b.refresh_after(d);
+        Opt::AllowLegacy => b.allow_legacy_tokens(flag()?),
+        Opt::Path => b.path(v),
+        Opt::Domain => b.domain(v),
+        Opt::SameSite => b.same_site(v.parse::<SameSite>()?),
+        Opt::Secure => b.secure(v.parse::<Secure>()?),
+        Opt::HttpOnly => b.http_only(flag()?),
+        Opt::Partitioned => b.partitioned(flag()?),
+        Opt::MaxChunks => {
+            b.max_chunks(v.parse::<usize>().map_err(|_| Error::config(format!("expected a whole number, got {v:?}")))?)
         }
-        if let Some(d) = secs("JWT_SESSION_ABSOLUTE_LIFETIME")? {
-            b = b.absolute_lifetime((!d.is_zero()).then_some(d));
-        }
-        if let Some(d) = secs("JWT_SESSION_LEEWAY")? {
-            b = b.leeway(d);
-        }
-        if let Some(v) = get("JWT_SESSION_ALGORITHM") {
-            b = b.algorithm(v.parse().map_err(|e| named("JWT_SESSION_ALGORITHM", e))?);
-        }
-        if let Some(v) = get("JWT_SESSION_ALGORITHMS") {
-            let algs = v
-                .split(',')
-                .map(str::parse)
-                .collect::<Result<Vec<Algorithm>, Error>>()
-                .map_err(|e| named("JWT_SESSION_ALGORITHMS", e))?;
-            b = b.allowed_algorithms(algs);
-        }
-        if let Some(v) = flag("JWT_SESSION_ALLOW_LEGACY")? {
-            b = b.allow_legacy_tokens(v);
-        }
-        if let Some(v) = get("JWT_SESSION_PATH") {
-            b = b.path(v.trim());
-        }
-        if let Some(v) = get("JWT_SESSION_DOMAIN") {
-            b = b.domain(v.trim());
-        }
-        if let Some(v) = get("JWT_SESSION_SAME_SITE") {
-            b = b.same_site(v.parse().map_err(|e| named("JWT_SESSION_SAME_SITE", e))?);
-        }
-        if let Some(v) = get("JWT_SESSION_SECURE") {
-            b = b.secure(v.parse().map_err(|e| named("JWT_SESSION_SECURE", e))?);
-        }
-        if let Some(v) = flag("JWT_SESSION_HTTP_ONLY")? {
-            b = b.http_only(v);
-        }
-        if let Some(v) = flag("JWT_SESSION_PARTITIONED")? {
-            b = b.partitioned(v);
-        }
-        if let Some(v) = get("JWT_SESSION_MAX_CHUNKS") {
-            let n = v
-                .trim()
-                .parse::<usize>()
-                .map_err(|_| Error::config(format!("JWT_SESSION_MAX_CHUNKS: expected a whole number, got {v:?}")))?;
-            b = b.max_chunks(n);
-        }
-        b.build()
-    }
-
-    /// The cookie options in force.
-    pub fn cookie_options(&self) -> &CookieOptions {
-        &self.cookie
-    }
-
-    /// The lifetimes in force.
-    pub fn lifetime(&self) -> &Lifetime {
-        &self.lifetime
-    }
-
-    /// What tokens must satisfy.
-    pub fn validation(&self) -> &Validation {
-        &self.validation
-    }
-
-    /// The key ring.
-    pub fn keys(&self) -> &KeyRing {
-        &self.keys
-    }
-
-    /// The signing algorithm.
-    pub fn algorithm(&self) -> Algorithm {
-        self.algorithm
-    }
-
-    /// Reads the session from a request's `Cookie` header at time `now` (Unix seconds).
-    ///
-    /// Never fails: every cookie of the session's name is tried in order (the whole cookie,
-    /// then the chunks reassembled) and the first that verifies wins; when none does, the
-    /// session is empty and [`Session::rejected`] tells why.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use worker_jwt_session::{ErrorCode, JwtSessions};
-    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
-    /// let s = sessions.load_cookie_header(Some("theme=dark; jwtsession=garbage"), 0);
-    /// assert!(s.is_empty());
-    /// assert_eq!(s.rejected(), Some(ErrorCode::Malformed));
-    /// # Ok::<(), worker_jwt_session::Error>(())
-    /// ```
-    pub fn load_cookie_header(&self, cookie_header: Option<&str>, now: u64) -> Session {
-        let found = match cookie_header {
-            Some(header) => cookie::session_cookies(header, &self.cookie.name, self.cookie.max_chunks),
-            None => return Session::new(),
-        };
-        let mut first_error = None;
-        for candidate in &found.candidates {
-            match jwt::verify(candidate, &self.keys, &self.validation, now) {
-                Ok(verified) => return Session::from_verified(verified, found.present),
-                Err(e) => {
-                    first_error.get_or_insert(e.code());
-                }
-            }
-        }
-        Session::from_rejected(first_error, found.present)
-    }
-
-    /// Decides and builds what the response carries for `session`, at time `now`: the
-    /// `Set-Cookie` values and whether to add `Vary: Cookie`. `https` is whether the request
-    /// came over https (for `Secure` in auto mode); `status` is the response's (a 5xx commits
-    /// nothing).
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorCode::TooLarge`] when the session does not fit in `max_chunks` cookies: the
-    /// caller must report it (the Worker answers 500), not drop the change silently.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use worker_jwt_session::{policy::Decision, JwtSessions};
-    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
-    /// let s = sessions.load_cookie_header(None, 0);
-    /// let out = sessions.commit_headers(&s, 0, true, 200)?;
-    /// assert_eq!(out.decision, Decision::Nothing); // an empty new session sets no cookie
-    /// assert!(out.set_cookies.is_empty());
-    /// # Ok::<(), worker_jwt_session::Error>(())
-    /// ```
-    pub fn commit_headers(&self, session: &Session, now: u64, https: bool, status: u16) -> Result<Commit, Error> {
-        let snap = session.snapshot();
-        let outcome = Outcome {
-            origin: snap.origin,
-            had_cookie: !snap.present.is_empty(),
-            empty: snap.data.is_empty(),
-            modified: snap.modified,
-            destroyed: snap.destroyed,
-            regenerated: snap.regenerated,
-            status,
-        };
-        let decision = policy::decide(&outcome, &self.lifetime, now);
-        let set_cookies = match decision {
-            Decision::Nothing => Vec::new(),
-            Decision::Expire => cookie::expire_cookies(&self.cookie, &snap.present, https),
-            Decision::Issue => {
-                let (start, sid) = match (snap.regenerated, snap.origin, snap.sid) {
-                    (false, Origin::Valid { .. }, Some(sid)) => (snap.start.unwrap_or(now), sid),
-                    // A legacy or foreign token without an id keeps its start, gets an id.
-                    (false, Origin::Valid { .. }, None) => (snap.start.unwrap_or(now), new_session_id()?),
-                    _ => (now, new_session_id()?),
-                };
-                let lifetime = self.lifetime.token_lifetime_secs(now, start);
-                let mut claims = snap.data;
-                claims.insert("iat".into(), Value::from(now));
-                claims.insert("exp".into(), Value::from(now.saturating_add(lifetime)));
-                claims.insert(ORIG_IAT.into(), Value::from(start));
-                claims.insert(SID.into(), Value::from(sid));
-                let token = jwt::sign(&claims, &self.keys, self.algorithm)?;
-                cookie::session_set_cookies(&self.cookie, &token, lifetime, now, https, &snap.present)?
-            }
-        };
-        Ok(Commit { decision, set_cookies, vary_cookie: snap.accessed })
-    }
-}
-
-/// The body of the 500 answer to a configuration error, shared by the Worker middleware and
-/// the JS wrapper: it names only the binding to fix (the first `JWT_SESSION_*` name in the
-/// error's message), never a value nor a secret's length; the whole reason belongs in the log.
-///
-/// # Examples
-///
-/// ```
-/// use worker_jwt_session::config::misconfigured_body;
-/// assert_eq!(
-///     misconfigured_body("JWT_SESSION_SECRET is 9 bytes; HS256 needs at least 32"),
-///     "Server misconfigured: check JWT_SESSION_SECRET (details in the Worker's log)\n"
-/// );
-/// assert!(misconfigured_body("JWT_SESSION_* cookie settings: bad").contains("the JWT_SESSION_* settings"));
-/// ```
-pub fn misconfigured_body(message: &str) -> String {
-    let binding = message
-        .split(|c: char| !(c.is_ascii_uppercase() || c == '_'))
-        .find(|word| word.len() > "JWT_SESSION_".len() && word.starts_with("JWT_SESSION_"))
-        .unwrap_or("the JWT_SESSION_* settings");
-    format!("Server misconfigured: check {binding} (details in the Worker's log)\n")
-}
-
-/// 16 random bytes from the platform's generator (crypto.getRandomValues on wasm32), base64url.
-fn new_session_id() -> Result<String, Error> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|_| Error::new(ErrorCode::Config, "no random number generator for a session id"))?;
-    Ok(jwt::b64_encode(&bytes))
+    })
 }
 
 /// Options for [`JwtSessions`], checked together by [`Builder::build`].
@@ -425,10 +402,39 @@ impl Builder {
         }
     }
 
-    /// Messages name the Worker bindings rather than the builder methods.
-    fn binding_names(mut self, on: bool) -> Self {
-        self.binding_names = on;
-        self
+    /// Sets every option but the secret from named settings, as [`JwtSessions::from_vars`]
+    /// reads them (`lookup(name)` for each binding of [`SETTINGS`]; empty values count as
+    /// unset), and makes later errors name the bindings rather than the builder methods. For a
+    /// secret that is not text (the CLI's `--secret-file`).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::Config`] naming the binding whose value does not parse.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let vars = |name: &str| (name == "JWT_SESSION_MAX_AGE").then(|| "60".to_string());
+    /// let sessions = JwtSessions::builder([7u8; 32]).bindings(vars)?.build()?;
+    /// assert_eq!(sessions.lifetime().max_age.as_secs(), 60);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn bindings(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        self.binding_names = true;
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        for setting in SETTINGS {
+            let Some(value) = get(setting.binding) else { continue };
+            self = apply(self, setting, value.trim()).map_err(|e| {
+                let e = if e.message().contains(setting.binding) {
+                    e
+                } else {
+                    Error::config(format!("{}: {}", setting.binding, e.message()))
+                };
+                e.with_binding(setting.binding)
+            })?;
+        }
+        Ok(self)
     }
 
     /// Adds a previous secret: its tokens verify and are re-signed with the current secret.
@@ -529,15 +535,8 @@ impl Builder {
         self
     }
 
-    fn name(&self, binding: &'static str, method: &'static str) -> &'static str {
-        if self.binding_names {
-            binding
-        } else {
-            method
-        }
-    }
-
-    /// Checks every option together and prepares the keys.
+    /// Checks every option together and prepares the keys (the HMAC key schedule is computed
+    /// here, once).
     ///
     /// # Errors
     ///
@@ -554,45 +553,47 @@ impl Builder {
     /// assert!(err.message().contains("64 bytes"));
     /// ```
     pub fn build(self) -> Result<JwtSessions, Error> {
-        let secret_name = self.name(SECRET_BINDING, "secret");
         let need = self.algorithm.mac_len();
         if self.secret.len() < need {
-            return Err(Error::config(format!(
-                "{secret_name} is {} bytes; {} needs at least {need} bytes (RFC 7518 §3.2); \
-                 `jwt-session keygen --alg {}` prints a good one",
-                self.secret.len(),
-                self.algorithm,
-                self.algorithm
-            )));
+            // The secret's length is not said, not even in the log: it narrows the secret down.
+            return Err(self.error(
+                SECRET_BINDING,
+                "secret",
+                format!(
+                    "is shorter than {} needs (at least {need} bytes, RFC 7518 §3.2); \
+                     `openssl rand -base64 {need}` or `jwt-session keygen --alg {}` prints a good one",
+                    self.algorithm, self.algorithm
+                ),
+            ));
         }
         let mut keys = KeyRing::new(&self.secret)?;
         for old in &self.previous {
-            keys = keys.with_previous(old).map_err(|e| {
-                Error::config(format!("{}: {}", self.name(PREVIOUS_SECRETS_BINDING, "previous_secret"), e.message()))
-            })?;
+            keys = keys
+                .with_previous(old)
+                .map_err(|e| self.error(PREVIOUS_SECRETS_BINDING, "previous_secret", e.message().to_owned()))?;
         }
         let algorithms = self.algorithms.clone().unwrap_or_else(|| vec![self.algorithm]);
         if !algorithms.contains(&self.algorithm) {
-            return Err(Error::config(format!(
-                "{}: the signing algorithm {} must be among the accepted ones",
-                self.name("JWT_SESSION_ALGORITHMS", "allowed_algorithms"),
-                self.algorithm
-            )));
+            return Err(self.error(
+                "JWT_SESSION_ALGORITHMS",
+                "allowed_algorithms",
+                format!("the signing algorithm {} must be among the accepted ones", self.algorithm),
+            ));
         }
         if self.max_age.as_secs() == 0 {
-            return Err(Error::config(format!(
-                "{}: must be at least 1 second",
-                self.name("JWT_SESSION_MAX_AGE", "max_age")
-            )));
+            return Err(self.error("JWT_SESSION_MAX_AGE", "max_age", "must be at least 1 second".to_owned()));
         }
         let refresh_after = self.refresh_after.unwrap_or(self.max_age / 4);
         if refresh_after > self.max_age {
-            return Err(Error::config(format!(
-                "{} ({} s) must not exceed max_age ({} s): the token would expire before it is refreshed",
-                self.name("JWT_SESSION_REFRESH_AFTER", "refresh_after"),
-                refresh_after.as_secs(),
-                self.max_age.as_secs()
-            )));
+            return Err(self.error(
+                "JWT_SESSION_REFRESH_AFTER",
+                "refresh_after",
+                format!(
+                    "({} s) must not exceed max_age ({} s): the token would expire before it is refreshed",
+                    refresh_after.as_secs(),
+                    self.max_age.as_secs()
+                ),
+            ));
         }
         self.cookie.validate().map_err(|e| {
             if self.binding_names {
@@ -606,7 +607,8 @@ impl Builder {
             leeway_secs: self.leeway.as_secs(),
             require_exp: !self.allow_legacy,
             absolute_lifetime_secs: self.absolute_lifetime.map(|d| d.as_secs()),
-            // A reassembled session can never be longer than its chunks.
+            // A reassembled session can never be longer than its chunks; the browser's
+            // readSession derives the same bound from its `maxChunks`.
             max_token_bytes: self.cookie.max_chunks.saturating_mul(MAX_COOKIE_BYTES),
         };
         Ok(JwtSessions {
@@ -617,238 +619,24 @@ impl Builder {
             cookie: self.cookie,
         })
     }
+
+    /// A configuration error about one option, named as the caller knows it: the binding (and
+    /// [`Error::binding`]) when built from a Worker's bindings, the builder method otherwise.
+    fn error(&self, binding: &'static str, method: &'static str, message: String) -> Error {
+        if self.binding_names {
+            Error::config(format!("{binding} {message}")).with_binding(binding)
+        } else {
+            Error::config(format!("{method} {message}"))
+        }
+    }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     const SECRET: &str = "0123456789abcdef0123456789abcdef";
-    const OLD: &str = "an old secret that is long enough..";
-    const T0: u64 = 1_700_000_000;
-
-    fn sessions() -> JwtSessions {
-        JwtSessions::builder(SECRET).build().unwrap()
-    }
-
-    /// The `name=value` pairs a browser would send back for these Set-Cookie values.
-    fn jar(set_cookies: &[String]) -> String {
-        set_cookies
-            .iter()
-            .filter(|c| !c.contains("Max-Age=0"))
-            .map(|c| c.split(';').next().unwrap().to_string())
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn counter_request(s: &JwtSessions, cookie: Option<&str>, now: u64) -> (u64, Commit) {
-        let session = s.load_cookie_header(cookie, now);
-        let n = session.get::<u64>("counter").unwrap().unwrap_or(0) + 1;
-        session.insert("counter", n).unwrap();
-        (n, s.commit_headers(&session, now, false, 200).unwrap())
-    }
-
-    #[test]
-    fn counter_goes_one_two_three() {
-        let s = sessions();
-        let mut cookie = String::new();
-        for want in 1..=3 {
-            let (n, out) = counter_request(&s, Some(&cookie), T0 + want);
-            assert_eq!(n, want);
-            assert_eq!(out.set_cookies.len(), 1);
-            assert!(out.vary_cookie);
-            cookie = jar(&out.set_cookies);
-        }
-    }
-
-    #[test]
-    fn issued_token_has_iat_exp_and_start() {
-        let s = sessions();
-        let (_, out) = counter_request(&s, None, T0);
-        let token = jar(&out.set_cookies).trim_start_matches("jwtsession=").to_string();
-        let claims = jwt::decode_unverified(&token).unwrap();
-        let sid = claims["sid"].as_str().unwrap().to_string();
-        assert_eq!(sid.len(), 22);
-        assert_eq!(
-            Value::Object(claims),
-            json!({"counter": 1, "iat": T0, "exp": T0 + 86400, "orig_iat": T0, "sid": sid})
-        );
-        assert!(out.set_cookies[0].contains("Max-Age=86400"));
-    }
-
-    #[test]
-    fn session_id_is_kept_while_resigned_and_new_after_regenerate() {
-        let s = sessions();
-        let sid_of = |out: &Commit| {
-            let token = jar(&out.set_cookies).trim_start_matches("jwtsession=").to_string();
-            jwt::decode_unverified(&token).unwrap()["sid"].as_str().unwrap().to_string()
-        };
-        let (_, first) = counter_request(&s, None, T0);
-        let (_, other) = counter_request(&s, None, T0);
-        assert_ne!(sid_of(&first), sid_of(&other), "two new sessions get two ids");
-        let (_, second) = counter_request(&s, Some(&jar(&first.set_cookies)), T0 + 1);
-        assert_eq!(sid_of(&second), sid_of(&first), "a changed session keeps its id");
-        let session = s.load_cookie_header(Some(&jar(&second.set_cookies)), T0 + 2);
-        assert_eq!(session.id(), Some(sid_of(&first)));
-        session.regenerate();
-        let third = s.commit_headers(&session, T0 + 2, false, 200).unwrap();
-        assert_ne!(sid_of(&third), sid_of(&first), "regenerate gives a new id");
-        assert_eq!(session.insert("sid", "mine").unwrap_err().code(), ErrorCode::ReservedClaim);
-    }
-
-    #[test]
-    fn tampered_cookie_gives_a_fresh_session_and_is_replaced() {
-        let s = sessions();
-        let (_, out) = counter_request(&s, None, T0);
-        let good = jar(&out.set_cookies);
-        let tampered = good.replacen("eyJjb3VudGVyIjox", "eyJjb3VudGVyIjo5", 1);
-        assert_ne!(good, tampered);
-        let session = s.load_cookie_header(Some(&tampered), T0 + 1);
-        assert!(session.is_empty());
-        assert_eq!(session.rejected(), Some(ErrorCode::BadSignature));
-        let (n, out) = counter_request(&s, Some(&tampered), T0 + 1);
-        assert_eq!(n, 1);
-        assert_eq!(out.set_cookies.len(), 1);
-    }
-
-    #[test]
-    fn invalid_cookie_on_an_untouched_session_is_expired() {
-        let s = sessions();
-        let session = s.load_cookie_header(Some("jwtsession=x.y.z"), T0);
-        let out = s.commit_headers(&session, T0, false, 200).unwrap();
-        assert_eq!(out.decision, Decision::Expire);
-        assert!(out.set_cookies[0].starts_with("jwtsession=;"));
-        assert!(!out.vary_cookie);
-    }
-
-    #[test]
-    fn read_only_request_sets_nothing_until_refresh_after() {
-        let s = JwtSessions::builder(SECRET)
-            .max_age(Duration::from_secs(100))
-            .refresh_after(Duration::from_secs(10))
-            .build()
-            .unwrap();
-        let (_, out) = counter_request(&s, None, T0);
-        let cookie = jar(&out.set_cookies);
-        let read = |now| {
-            let session = s.load_cookie_header(Some(&cookie), now);
-            assert_eq!(session.get::<u64>("counter").unwrap(), Some(1));
-            s.commit_headers(&session, now, false, 200).unwrap()
-        };
-        let early = read(T0 + 9);
-        assert_eq!((early.decision, early.set_cookies.len(), early.vary_cookie), (Decision::Nothing, 0, true));
-        let late = read(T0 + 10);
-        assert_eq!(late.decision, Decision::Issue);
-        let claims = jwt::decode_unverified(jar(&late.set_cookies).trim_start_matches("jwtsession=")).unwrap();
-        assert_eq!(claims["exp"], T0 + 110);
-        assert_eq!(claims["orig_iat"], T0);
-    }
-
-    #[test]
-    fn previous_secret_is_accepted_and_resigned_with_the_current_one() {
-        let old = JwtSessions::builder(OLD).build().unwrap();
-        let (_, out) = counter_request(&old, None, T0);
-        let cookie = jar(&out.set_cookies);
-        let rotated = JwtSessions::builder(SECRET).previous_secret(OLD).build().unwrap();
-        let session = rotated.load_cookie_header(Some(&cookie), T0 + 1);
-        assert_eq!(session.get::<u64>("counter").unwrap(), Some(1));
-        let out = rotated.commit_headers(&session, T0 + 1, false, 200).unwrap();
-        assert_eq!(out.decision, Decision::Issue);
-        let new_cookie = jar(&out.set_cookies);
-        let current_only = sessions();
-        assert_eq!(current_only.load_cookie_header(Some(&new_cookie), T0 + 2).get::<u64>("counter").unwrap(), Some(1));
-        assert_eq!(current_only.load_cookie_header(Some(&cookie), T0 + 2).rejected(), Some(ErrorCode::BadSignature));
-    }
-
-    #[test]
-    fn legacy_wsgi_cookie_is_reissued_with_exp() {
-        let s = JwtSessions::builder("Use something big and randomly-generated here")
-            .allow_legacy_tokens(true)
-            .build()
-            .unwrap();
-        let cookie = "jwtsession=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
-        let session = s.load_cookie_header(Some(cookie), T0);
-        assert_eq!(session.get::<u64>("counter").unwrap(), Some(1));
-        let out = s.commit_headers(&session, T0, false, 200).unwrap();
-        assert_eq!(out.decision, Decision::Issue);
-        let claims = jwt::decode_unverified(jar(&out.set_cookies).trim_start_matches("jwtsession=")).unwrap();
-        assert_eq!(claims["exp"], T0 + 86400);
-        let strict = JwtSessions::builder("Use something big and randomly-generated here").build().unwrap();
-        assert_eq!(strict.load_cookie_header(Some(cookie), T0).rejected(), Some(ErrorCode::MissingExp));
-    }
-
-    #[test]
-    fn cookie_tossing_first_valid_cookie_wins() {
-        let s = sessions();
-        let (_, out) = counter_request(&s, None, T0);
-        let good = jar(&out.set_cookies);
-        let header = format!("jwtsession=forged.by.sibling; {good}");
-        assert_eq!(s.load_cookie_header(Some(&header), T0).get::<u64>("counter").unwrap(), Some(1));
-        let header = format!("{good}; jwtsession=forged.by.sibling");
-        assert_eq!(s.load_cookie_header(Some(&header), T0).get::<u64>("counter").unwrap(), Some(1));
-    }
-
-    #[test]
-    fn destroy_expires_and_server_errors_keep_the_old_cookie() {
-        let s = sessions();
-        let (_, out) = counter_request(&s, None, T0);
-        let cookie = jar(&out.set_cookies);
-        let session = s.load_cookie_header(Some(&cookie), T0 + 1);
-        session.destroy();
-        assert_eq!(s.commit_headers(&session, T0 + 1, false, 500).unwrap().set_cookies.len(), 0);
-        let out = s.commit_headers(&session, T0 + 1, false, 200).unwrap();
-        assert_eq!(out.decision, Decision::Expire);
-        assert!(out.set_cookies[0].contains("Max-Age=0"));
-    }
-
-    #[test]
-    fn large_session_goes_out_in_chunks_and_comes_back_whole() {
-        let s = sessions();
-        let session = s.load_cookie_header(None, T0);
-        let big: String = (0..9000).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
-        session.insert("big", &big).unwrap();
-        let out = s.commit_headers(&session, T0, true, 200).unwrap();
-        assert!(out.set_cookies.len() >= 3, "{}", out.set_cookies.len());
-        assert!(out.set_cookies.iter().all(|c| c.contains("; Secure")));
-        let back = s.load_cookie_header(Some(&jar(&out.set_cookies)), T0 + 1);
-        assert_eq!(back.get::<String>("big").unwrap().as_deref(), Some(big.as_str()));
-        // Shrinking again writes the plain cookie and expires every chunk.
-        back.insert("big", "small").unwrap();
-        let out2 = s.commit_headers(&back, T0 + 1, true, 200).unwrap();
-        let expired = out2.set_cookies.iter().filter(|c| c.contains("Max-Age=0")).count();
-        assert_eq!(expired, out.set_cookies.len());
-    }
-
-    #[test]
-    fn too_large_session_is_an_error_not_a_silent_loss() {
-        let s = JwtSessions::builder(SECRET).max_chunks(1).build().unwrap();
-        let session = s.load_cookie_header(None, T0);
-        session.insert("big", "x".repeat(5000)).unwrap();
-        assert_eq!(s.commit_headers(&session, T0, true, 200).unwrap_err().code(), ErrorCode::TooLarge);
-    }
-
-    #[test]
-    fn absolute_lifetime_drops_an_active_session() {
-        let s = JwtSessions::builder(SECRET)
-            .max_age(Duration::from_secs(100))
-            .refresh_after(Duration::from_secs(10))
-            .absolute_lifetime(Some(Duration::from_secs(150)))
-            .leeway(Duration::ZERO)
-            .build()
-            .unwrap();
-        let (_, out) = counter_request(&s, None, T0);
-        let mut cookie = jar(&out.set_cookies);
-        for now in [T0 + 50, T0 + 100, T0 + 140] {
-            let (n, out) = counter_request(&s, Some(&cookie), now);
-            assert!(n > 1, "at {now}");
-            cookie = jar(&out.set_cookies);
-        }
-        // The last token's exp was cut to the absolute end (T0 + 150).
-        let session = s.load_cookie_header(Some(&cookie), T0 + 151);
-        assert!(session.is_empty());
-        assert_eq!(session.rejected(), Some(ErrorCode::Expired));
-    }
 
     #[test]
     fn from_vars_names_the_binding_in_every_error() {
@@ -871,9 +659,12 @@ mod tests {
             let err = JwtSessions::from_vars(base((name, bad))).unwrap_err();
             assert_eq!(err.code(), ErrorCode::Config);
             assert!(err.message().contains(name), "{name}: {err}");
+            assert_eq!(err.binding(), Some(name), "{err}");
         }
         let short = JwtSessions::from_vars(|n| (n == SECRET_BINDING).then(|| "short".to_string())).unwrap_err();
         assert!(short.message().contains(SECRET_BINDING) && !short.message().contains("short\""), "{short}");
+        assert!(!short.message().contains("5 bytes"), "the secret's length is never said: {short}");
+        assert_eq!(short.binding(), Some(SECRET_BINDING));
         let cookie = JwtSessions::from_vars(base(("JWT_SESSION_COOKIE", "bad;name"))).unwrap_err();
         assert_eq!(cookie.code(), ErrorCode::Config);
     }
@@ -886,5 +677,40 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(err.message().contains("refresh_after"));
+    }
+
+    #[test]
+    fn every_binding_is_unique_and_named_after_its_js_option() {
+        for (i, s) in SETTINGS.iter().enumerate() {
+            assert!(SETTINGS[..i].iter().all(|t| t.binding != s.binding && t.js_name != s.js_name && t.opt != s.opt));
+            // camelCase of the binding's tail: JWT_SESSION_MAX_AGE -> maxAge.
+            let tail = s.binding.strip_prefix("JWT_SESSION_").unwrap().to_ascii_lowercase();
+            let mut words = tail.split('_');
+            let camel: String = words
+                .next()
+                .into_iter()
+                .map(str::to_owned)
+                .chain(words.map(|w| w[..1].to_ascii_uppercase() + &w[1..]))
+                .collect();
+            assert_eq!(s.js_name, camel, "{}", s.binding);
+        }
+    }
+
+    #[test]
+    fn the_table_defaults_are_the_defaults_in_force() {
+        let built = JwtSessions::from_vars(|n| (n == SECRET_BINDING).then(|| SECRET.to_string())).unwrap();
+        let default_of = |opt: Opt| SETTINGS.iter().find(|s| s.opt == opt).unwrap().default.trim_matches('`');
+        assert_eq!(default_of(Opt::MaxAge), built.lifetime().max_age.as_secs().to_string());
+        assert_eq!(default_of(Opt::Leeway), built.validation().leeway_secs.to_string());
+        assert_eq!(default_of(Opt::MaxChunks), built.cookie_options().max_chunks.to_string());
+        assert_eq!(default_of(Opt::Cookie), built.cookie_options().name);
+        assert_eq!(default_of(Opt::Path), built.cookie_options().path.as_deref().unwrap());
+        assert_eq!(default_of(Opt::Algorithm), built.algorithm().as_str());
+        assert_eq!(default_of(Opt::SameSite), built.cookie_options().same_site.unwrap().as_str());
+        assert_eq!(default_of(Opt::HttpOnly), built.cookie_options().http_only.to_string());
+        assert_eq!(default_of(Opt::Partitioned), built.cookie_options().partitioned.to_string());
+        assert_eq!(default_of(Opt::AllowLegacy), (!built.validation().require_exp).to_string());
+        assert_eq!(built.lifetime().absolute_lifetime, None);
+        assert_eq!(built.lifetime().refresh_after, built.lifetime().max_age / 4);
     }
 }

@@ -49,6 +49,9 @@ pub enum ErrorCode {
     Config,
     /// A handler tried to set a claim the library manages (`iat`, `exp`, `nbf`, `orig_iat`, `sid`).
     ReservedClaim,
+    /// A chunked session arrived with a chunk missing (a client or proxy dropped cookies),
+    /// told apart from garbage so that the log says what happened.
+    Incomplete,
 }
 
 impl ErrorCode {
@@ -76,11 +79,12 @@ impl ErrorCode {
             ErrorCode::TooLarge => "too_large",
             ErrorCode::Config => "config",
             ErrorCode::ReservedClaim => "reserved_claim",
+            ErrorCode::Incomplete => "incomplete",
         }
     }
 
     /// Every code, for documentation and for tests that check all of them.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::Malformed,
         ErrorCode::BadBase64,
         ErrorCode::BadJson,
@@ -95,6 +99,7 @@ impl ErrorCode {
         ErrorCode::TooLarge,
         ErrorCode::Config,
         ErrorCode::ReservedClaim,
+        ErrorCode::Incomplete,
     ];
 }
 
@@ -120,12 +125,13 @@ impl fmt::Display for ErrorCode {
 pub struct Error {
     code: ErrorCode,
     message: Cow<'static, str>,
+    binding: Option<&'static str>,
 }
 
 impl Error {
     /// An error with a code and a message.
     pub fn new(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
-        Error { code, message: message.into() }
+        Error { code, message: message.into(), binding: None }
     }
 
     /// The stable code.
@@ -136,6 +142,27 @@ impl Error {
     /// The message, without the code.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// The Worker binding a configuration error concerns (`JWT_SESSION_SECRET`, …), when it
+    /// came from one: what the 500 answer may name, since it names no value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let err = JwtSessions::from_vars(|_| None).unwrap_err();
+    /// assert_eq!(err.binding(), Some("JWT_SESSION_SECRET"));
+    /// ```
+    pub fn binding(&self) -> Option<&'static str> {
+        self.binding
+    }
+
+    /// The same error, naming the binding it concerns.
+    #[must_use]
+    pub fn with_binding(mut self, binding: &'static str) -> Self {
+        self.binding = Some(binding);
+        self
     }
 
     pub(crate) fn config(message: impl Into<Cow<'static, str>>) -> Self {

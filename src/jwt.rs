@@ -10,81 +10,14 @@ use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+pub use crate::alg::Algorithm;
+pub use crate::b64::{b64_encode, decode_segment};
 use crate::claims::{self, TimeClaims, Validation};
 use crate::error::{Error, ErrorCode};
 use crate::keys::KeyRing;
 
 /// A JSON object: the payload of a token, or a session's data.
 pub type Claims = Map<String, Value>;
-
-/// An HMAC algorithm of RFC 7518 §3.2.
-///
-/// # Examples
-///
-/// ```
-/// use worker_jwt_session::jwt::Algorithm;
-/// let alg: Algorithm = "hs512".parse()?;
-/// assert_eq!(alg, Algorithm::HS512);
-/// assert_eq!(alg.as_str(), "HS512");
-/// # Ok::<(), worker_jwt_session::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[allow(clippy::upper_case_acronyms)]
-pub enum Algorithm {
-    /// HMAC with SHA-256, the default.
-    HS256,
-    /// HMAC with SHA-384.
-    HS384,
-    /// HMAC with SHA-512.
-    HS512,
-}
-
-impl Algorithm {
-    /// The name used in the `alg` header.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Algorithm::HS256 => "HS256",
-            Algorithm::HS384 => "HS384",
-            Algorithm::HS512 => "HS512",
-        }
-    }
-
-    /// Size of the MAC (and the minimum key size RFC 7518 asks for), in bytes.
-    pub const fn mac_len(self) -> usize {
-        match self {
-            Algorithm::HS256 => 32,
-            Algorithm::HS384 => 48,
-            Algorithm::HS512 => 64,
-        }
-    }
-
-    /// The algorithm a header names, exactly as spelled there (`alg` is case-sensitive).
-    fn from_header(name: &str) -> Option<Algorithm> {
-        match name {
-            "HS256" => Some(Algorithm::HS256),
-            "HS384" => Some(Algorithm::HS384),
-            "HS512" => Some(Algorithm::HS512),
-            _ => None,
-        }
-    }
-}
-
-impl std::str::FromStr for Algorithm {
-    type Err = Error;
-
-    /// Parses a configured name, case-insensitively (`HS256`, `hs384`, …).
-    fn from_str(s: &str) -> Result<Self, Error> {
-        // The input is not echoed: a secret pasted into the wrong setting must not reach a log.
-        Algorithm::from_header(&s.trim().to_ascii_uppercase())
-            .ok_or_else(|| Error::config("unsupported algorithm: use HS256, HS384 or HS512"))
-    }
-}
-
-impl std::fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// The header of a verified token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,94 +49,22 @@ impl Verified {
     }
 }
 
-/// Encodes bytes as unpadded base64url.
-pub fn b64_encode(bytes: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// Decodes one segment: unpadded base64url, canonical (no `=`, no non-zero trailing bits).
-///
-/// # Errors
-///
-/// [`ErrorCode::BadBase64`].
-///
-/// # Examples
-///
-/// ```
-/// use worker_jwt_session::{jwt::decode_segment, ErrorCode};
-/// assert_eq!(decode_segment("e30").unwrap(), b"{}");
-/// assert_eq!(decode_segment("e31").unwrap_err().code(), ErrorCode::BadBase64);
-/// assert_eq!(decode_segment("e30=").unwrap_err().code(), ErrorCode::BadBase64);
-/// ```
-pub fn decode_segment(segment: &str) -> Result<Vec<u8>, Error> {
-    // By hand rather than with the base64 crate, whose unrolled decoder (and the panics with
-    // formatted messages it links in) would double the browser package's wasm; the test
-    // `decode_segment_agrees_with_the_base64_crate` holds it to that crate's answers.
-    let bad = || Error::new(ErrorCode::BadBase64, "segment is not canonical unpadded base64url");
-    let (quads, rest) = segment.as_bytes().as_chunks::<4>();
-    let mut out = Vec::with_capacity(quads.len() * 3 + 2);
-    for &[a, b, c, d] in quads {
-        let [a, b, c, d] = [a, b, c, d].map(sextet);
-        if (a | b | c | d) > 63 {
-            return Err(bad());
-        }
-        let bits = a << 18 | b << 12 | c << 6 | d;
-        out.extend_from_slice(&[(bits >> 16) as u8, (bits >> 8) as u8, bits as u8]);
-    }
-    // The last 2 or 3 characters hold 1 or 2 bytes, and 4 or 2 bits that must be 0 (canonical).
-    match *rest {
-        [] => {}
-        [a, b] => {
-            let (a, b) = (sextet(a), sextet(b));
-            if (a | b) > 63 || b & 0x0f != 0 {
-                return Err(bad());
-            }
-            out.push((a << 2 | b >> 4) as u8);
-        }
-        [a, b, c] => {
-            let (a, b, c) = (sextet(a), sextet(b), sextet(c));
-            if (a | b | c) > 63 || c & 0x03 != 0 {
-                return Err(bad());
-            }
-            let bits = a << 10 | b << 4 | c >> 2;
-            out.extend_from_slice(&[(bits >> 8) as u8, bits as u8]);
-        }
-        _ => return Err(bad()),
-    }
-    Ok(out)
-}
-
-/// The value of a base64url character; 0xff (more than 63) for any other byte.
-fn sextet(c: u8) -> u32 {
-    u32::from(SEXTETS.get(usize::from(c)).copied().unwrap_or(0xff))
-}
-
-/// [`sextet`]'s table, built at compile time from the alphabet of RFC 4648 §5.
-// Indexing is safe here: it runs in the compiler, where an out-of-bounds index is a build error.
-#[allow(clippy::indexing_slicing)]
-static SEXTETS: [u8; 256] = {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut table = [0xff; 256];
-    let mut i = 0;
-    while i < alphabet.len() {
-        table[alphabet[i] as usize] = i as u8;
-        i += 1;
-    }
-    table
-};
-
-/// Splits a compact JWS into its three non-empty segments, after checking its size.
+/// Splits a compact JWS into its three segments, after checking its size. The header and the
+/// payload must not be empty; the signature may be, so that an unsigned token (`alg: none`)
+/// reaches the algorithm check and is reported as [`ErrorCode::UnsupportedAlgorithm`], as jose
+/// and PyJWT report it.
 ///
 /// # Errors
 ///
 /// [`ErrorCode::TooLarge`] past `max_bytes`; [`ErrorCode::Malformed`] unless there are exactly
-/// three non-empty segments.
+/// three segments, the first two non-empty.
 ///
 /// # Examples
 ///
 /// ```
 /// use worker_jwt_session::{jwt::split_token, ErrorCode};
 /// assert_eq!(split_token("a.b.c", 100).unwrap(), ["a", "b", "c"]);
+/// assert_eq!(split_token("a.b.", 100).unwrap(), ["a", "b", ""]);
 /// assert_eq!(split_token("a.b", 100).unwrap_err().code(), ErrorCode::Malformed);
 /// assert_eq!(split_token("a.b.c", 4).unwrap_err().code(), ErrorCode::TooLarge);
 /// ```
@@ -219,11 +80,11 @@ pub fn split_token(token: &str, max_bytes: usize) -> Result<[&str; 3], Error> {
     // (and `core::fmt`) into the browser package's wasm.
     let mut parts = token.split(['.']);
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(h), Some(p), Some(s), None) if !h.is_empty() && !p.is_empty() && !s.is_empty() => Ok([h, p, s]),
+        (Some(h), Some(p), Some(s), None) if !h.is_empty() && !p.is_empty() => Ok([h, p, s]),
         (_, _, _, Some(_)) => {
             Err(Error::new(ErrorCode::Malformed, "token has more than three segments (a JWE or garbage, not a JWS)"))
         }
-        _ => Err(Error::new(ErrorCode::Malformed, "token must be three non-empty base64url segments")),
+        _ => Err(Error::new(ErrorCode::Malformed, "token must be three base64url segments, the first two non-empty")),
     }
 }
 
@@ -320,23 +181,57 @@ fn check_header(raw: RawHeader, allowed: &[Algorithm]) -> Result<Header, Error> 
 /// # Ok::<(), worker_jwt_session::Error>(())
 /// ```
 pub fn verify(token: &str, ring: &KeyRing, validation: &Validation, now: u64) -> Result<Verified, Error> {
+    let mut unbounded = usize::MAX;
+    verify_within(token, ring, validation, now, &mut unbounded)
+}
+
+/// [`verify`], hashing at most `budget` bytes (the signing input once per key tried): the engine
+/// shares one budget between every cookie of a request, so that no header, however many
+/// well-formed fakes it carries, costs more than a bounded amount of hashing. What is hashed is
+/// taken off `budget`; a token that would need more is [`ErrorCode::TooLarge`] and empties it.
+///
+/// # Errors
+///
+/// As [`verify`], plus [`ErrorCode::TooLarge`] when the budget does not cover the token.
+pub(crate) fn verify_within(
+    token: &str,
+    ring: &KeyRing,
+    validation: &Validation,
+    now: u64,
+    budget: &mut usize,
+) -> Result<Verified, Error> {
     let [h64, p64, s64] = split_token(token, validation.max_token_bytes)?;
     let header_bytes = decode_segment(h64)?;
     let payload_bytes = decode_segment(p64)?;
     let signature = decode_segment(s64)?;
     let header = check_header(parse_object(&header_bytes, "header")?, &validation.algorithms)?;
 
-    let signing_input = token.get(..h64.len() + 1 + p64.len()).unwrap_or_default().as_bytes();
-    let key_index = match &header.kid {
-        Some(kid) => {
-            let (index, key) = ring
-                .find(kid)
-                .ok_or_else(|| Error::new(ErrorCode::UnknownKey, "no configured key has the token's kid"))?;
-            key.verify(header.alg, signing_input, &signature).then_some(index)
-        }
-        None => ring.keys().iter().position(|key| key.verify(header.alg, signing_input, &signature)),
+    let bad_signature = || Error::new(ErrorCode::BadSignature, "signature does not match");
+    // A signature of the wrong length cannot match: say so before hashing anything.
+    if signature.len() != header.alg.mac_len() {
+        return Err(bad_signature());
     }
-    .ok_or_else(|| Error::new(ErrorCode::BadSignature, "signature does not match"))?;
+    let signing_input = token.get(..h64.len() + 1 + p64.len()).unwrap_or_default().as_bytes();
+    let candidates: Vec<(usize, &crate::keys::Key)> = match &header.kid {
+        Some(kid) => vec![ring
+            .find(kid)
+            .ok_or_else(|| Error::new(ErrorCode::UnknownKey, "no configured key has the token's kid"))?],
+        None => ring.keys().iter().enumerate().collect(),
+    };
+    let cost = signing_input.len().saturating_mul(candidates.len());
+    if cost > *budget {
+        *budget = 0;
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            "the request's session cookies need more hashing than one request may do",
+        ));
+    }
+    *budget -= cost;
+    let key_index = candidates
+        .into_iter()
+        .find(|(_, key)| key.verify(header.alg, signing_input, &signature))
+        .map(|(index, _)| index)
+        .ok_or_else(bad_signature)?;
 
     let claims: Claims = parse_object(&payload_bytes, "payload")?;
     let time = claims::check(&claims, validation, now)?;
@@ -444,42 +339,6 @@ pub fn decode_unverified(token: &str) -> Result<Claims, Error> {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn decode_segment_agrees_with_the_base64_crate() {
-        const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/. \x80";
-        let check = |s: &[u8]| {
-            let Ok(s) = std::str::from_utf8(s) else { return };
-            assert_eq!(decode_segment(s).ok(), URL_SAFE_NO_PAD.decode(s).ok(), "{s:?}");
-        };
-        // Every string of up to three of these bytes, then pseudo-random longer ones.
-        check(b"");
-        for &a in CHARS {
-            check(&[a]);
-            for &b in CHARS {
-                check(&[a, b]);
-                for &c in CHARS {
-                    check(&[a, b, c]);
-                }
-            }
-        }
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..200_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = 4 + (seed % 13) as usize;
-            let s: Vec<u8> = (0..len)
-                .map(|i| {
-                    let r = seed.rotate_left(5 * i as u32);
-                    // Mostly the alphabet, sometimes a byte outside it.
-                    let index = (r >> 8) as usize;
-                    CHARS[if r.is_multiple_of(29) { index % CHARS.len() } else { index % 64 }]
-                })
-                .collect();
-            check(&s);
-        }
-    }
 
     const WSGI_SECRET: &str = "Use something big and randomly-generated here";
     const WSGI_1: &str =
@@ -641,13 +500,13 @@ mod tests {
             (format!("{h}.{p}.{s}.{s}"), ErrorCode::Malformed),
             (format!("{h}.{p}.{s}.{s}.{s}"), ErrorCode::Malformed),
             (format!("{h}..{s}"), ErrorCode::Malformed),
-            (format!("{h}.{p}."), ErrorCode::Malformed),
+            (format!("{h}.{p}."), ErrorCode::BadSignature),
             (format!("{h}=.{p}.{s}"), ErrorCode::BadBase64),
             (format!("{h}.{p}.{s}="), ErrorCode::BadBase64),
             (format!("{h}.{p}+.{s}"), ErrorCode::BadBase64),
             (format!("{h}.{p}.{s}/"), ErrorCode::BadBase64),
             (format!("{h}.{p}.{}", s.replace('_', "é")), ErrorCode::BadBase64),
-            ("a".repeat(70_000), ErrorCode::TooLarge),
+            ("a".repeat(140_000), ErrorCode::TooLarge),
         ];
         for (t, want) in cases {
             assert_eq!(code(verify(&t, &r, &v, 1)), want, "{t:.60}");
@@ -674,6 +533,32 @@ mod tests {
             bytes[i] = orig;
         }
         assert!(verify(&token, &r, &Validation::default(), 1).is_ok());
+    }
+
+    #[test]
+    fn alg_none_is_unsupported_whatever_its_signature_segment_holds() {
+        let r = ring();
+        let v = Validation::default();
+        let h = b64_encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let p = b64_encode(br#"{"exp":100}"#);
+        for sig in ["", "AAAA", "not base64 at all"] {
+            let token = format!("{h}.{p}.{sig}");
+            let want = if sig.contains(' ') { ErrorCode::BadBase64 } else { ErrorCode::UnsupportedAlgorithm };
+            assert_eq!(code(verify(&token, &r, &v, 1)), want, "{sig:?}");
+        }
+    }
+
+    #[test]
+    fn signature_of_wrong_length_is_refused_before_hashing() {
+        let r = ring();
+        let token = sign(&obj(json!({"exp": 100})), &r, Algorithm::HS256).unwrap();
+        let (input, _) = token.rsplit_once('.').unwrap();
+        let mut budget = 10;
+        let t = format!("{input}.{}", b64_encode(&[0; 31]));
+        assert_eq!(code(verify_within(&t, &r, &Validation::default(), 1, &mut budget)), ErrorCode::BadSignature);
+        assert_eq!(budget, 10, "nothing was hashed");
+        assert_eq!(code(verify_within(&token, &r, &Validation::default(), 1, &mut budget)), ErrorCode::TooLarge);
+        assert_eq!(budget, 0);
     }
 
     #[test]

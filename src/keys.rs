@@ -7,8 +7,8 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Sha256, Sha384, Sha512};
 
+use crate::alg::Algorithm;
 use crate::error::{Error, ErrorCode};
-use crate::jwt::Algorithm;
 
 /// Shortest secret accepted, in bytes (RFC 7518 §3.2: at least the hash size of HS256).
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -59,10 +59,10 @@ impl Key {
     /// ```
     pub fn new(secret: &[u8]) -> Result<Key, Error> {
         if secret.len() < MIN_SECRET_BYTES {
+            // The length is not said: even that narrows a secret down.
             return Err(Error::config(format!(
-                "secret is {} bytes; at least {MIN_SECRET_BYTES} are required (RFC 7518 §3.2); \
-                 `jwt-session keygen` prints a good one",
-                secret.len()
+                "secret is shorter than {MIN_SECRET_BYTES} bytes (RFC 7518 §3.2); \
+                 `openssl rand -base64 32` or `jwt-session keygen` prints a good one"
             )));
         }
         let mac_err = |_| Error::config("HMAC rejected the key");
@@ -74,7 +74,7 @@ impl Key {
         let mut id = hs256.clone();
         id.update(b"worker-jwt-session key id");
         let tag = id.finalize().into_bytes();
-        let kid = crate::jwt::b64_encode(tag.get(..8).unwrap_or(&tag));
+        let kid = crate::b64::b64_encode(tag.get(..8).unwrap_or(&tag));
         Ok(Key { kid, len: secret.len(), hs256, hs384, hs512 })
     }
 
@@ -211,7 +211,7 @@ mod tests {
     fn secrets_under_32_bytes_are_refused() {
         let err = KeyRing::new(&A[..31]).unwrap_err();
         assert_eq!(err.code(), ErrorCode::Config);
-        assert!(err.message().contains("31 bytes"));
+        assert!(err.message().contains("shorter than 32 bytes") && !err.message().contains("31"));
         assert!(KeyRing::new(A).is_ok());
         assert_eq!(KeyRing::new(A).unwrap().with_previous(b"x").unwrap_err().code(), ErrorCode::Config);
     }

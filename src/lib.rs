@@ -7,22 +7,30 @@
 //! to wasm32: the counter of the Python `wsgi_jwt_session` README, driven with header strings.
 //!
 //! ```
-//! use worker_jwt_session::JwtSessions;
+//! use worker_jwt_session::{JwtSessions, ResponseInfo, Scheme};
 //!
 //! let sessions = JwtSessions::builder("Use something big and randomly-generated here").build()?;
 //! let mut cookie = String::new();
 //! for want in 1..=3u64 {
-//!     let now = 1_700_000_000 + want;
-//!     let session = sessions.load_cookie_header(Some(&cookie), now);
+//!     let now_secs = 1_700_000_000 + want;
+//!     let session = sessions.load_cookie_header(Some(&cookie), now_secs);
 //!     let n: u64 = session.get("counter")?.unwrap_or(0) + 1;
 //!     session.insert("counter", n)?;
 //!     assert_eq!(n, want);
-//!     let out = sessions.commit_headers(&session, now, true, 200)?;
+//!     let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), now_secs, Scheme::Https);
 //!     // What a browser sends back: the `name=value` part of the Set-Cookie header.
-//!     cookie = out.set_cookies[0].split(';').next().unwrap_or_default().to_string();
+//!     let set_cookie = plan.set_cookies().next().unwrap_or_default();
+//!     cookie = set_cookie.split(';').next().unwrap_or_default().to_string();
 //! }
 //! # Ok::<(), worker_jwt_session::Error>(())
 //! ```
+//!
+//! # Layout
+//!
+//! [`engine`] decides (load, plan); [`config`] holds the option table and the builder;
+//! [`jwt`], [`claims`], [`keys`], [`alg`], [`b64`], [`cookie`], [`session`] and [`policy`]
+//! each hold one concern. The adapters (`middleware` for workers-rs, `js_worker`, `browser`,
+//! the `jwt-session` CLI) only translate between their runtime and the engine.
 //!
 //! # Features
 //!
@@ -35,11 +43,14 @@
 //! - `js-worker`: the wasm-bindgen engine behind `worker-jwt-session/worker` and `/hono`.
 //! - `cli`: the `jwt-session` command-line tool.
 
+pub mod alg;
+pub mod b64;
 #[cfg(feature = "browser")]
 pub mod browser;
 pub mod claims;
 pub mod config;
 pub mod cookie;
+pub mod engine;
 pub mod error;
 #[cfg(feature = "js-worker")]
 pub mod js_worker;
@@ -50,6 +61,6 @@ pub mod middleware;
 pub mod policy;
 pub mod session;
 
-pub use config::{Commit, JwtSessions};
+pub use engine::{Answer, JwtSessions, Plan, ResponseInfo, Scheme};
 pub use error::{Error, ErrorCode};
 pub use session::Session;

@@ -1,13 +1,14 @@
 //! The Worker middleware (feature `worker`): load → handler → commit around a
-//! `worker::Request`. Thin on purpose: every decision is made by [`JwtSessions`] in the core;
-//! this module only moves strings between it and workers-rs.
+//! `worker::Request`. Thin on purpose: every decision is made by [`JwtSessions`] in the
+//! engine; this module only moves strings between it and workers-rs, and writes the log lines
+//! the engine hands it.
 
 use std::future::Future;
 use std::sync::OnceLock;
 
-use worker::{console_error, console_log, js_sys, Env, Headers, Request, Response};
+use worker::{console_error, console_log, console_warn, js_sys, Env, Headers, Request, Response};
 
-use crate::config::JwtSessions;
+use crate::engine::{rejected_log, Answer, JwtSessions, Plan, ResponseInfo, Scheme};
 use crate::error::Error;
 use crate::session::Session;
 
@@ -19,10 +20,22 @@ fn now_secs() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64
 }
 
-/// Whether the request came over https; read from the URL string, so the request path does
-/// not parse a URL.
-fn is_https(req: &Request) -> bool {
-    req.inner().url().get(..6).is_some_and(|s| s.eq_ignore_ascii_case("https:"))
+/// The request's scheme, read from the URL string, so the request path does not parse a URL.
+fn scheme(req: &Request) -> Scheme {
+    Scheme::of_url(&req.inner().url())
+}
+
+/// The engine's answer as a workers-rs response, and its reason in the log.
+fn answer_response(answer: &Answer) -> Response {
+    console_error!("{}", answer.log);
+    let response = Response::ok(answer.body.clone()).map(|r| r.with_status(answer.status));
+    match response {
+        Ok(response) => {
+            let _ = response.headers().set("Content-Type", Answer::CONTENT_TYPE);
+            response
+        }
+        Err(_) => Response::builder().with_status(answer.status).empty(),
+    }
 }
 
 fn binding(env: &Env, name: &str) -> Option<String> {
@@ -99,12 +112,11 @@ impl JwtSessions {
         Ok(CACHED.get_or_init(|| built))
     }
 
-    /// The 500 response for a configuration error: the reason goes to the log, the body is
-    /// [`crate::config::misconfigured_body`] (the binding to fix, nothing more).
+    /// The 500 response for a configuration error, as the engine words it
+    /// ([`Answer::for_error`]): the reason goes to the log, the body names only the binding to
+    /// fix.
     pub fn misconfigured(err: &Error) -> Response {
-        console_error!("worker-jwt-session: misconfigured: {err}");
-        Response::error(crate::config::misconfigured_body(err.message()), 500)
-            .unwrap_or_else(|_| Response::builder().with_status(500).empty())
+        answer_response(&Answer::for_error(err))
     }
 
     /// Reads the request's session. A cookie that fails any check gives an empty session; its
@@ -141,38 +153,40 @@ impl JwtSessions {
         let header = req.headers().get("Cookie").ok().flatten();
         let session = self.load_cookie_header(header.as_deref(), now_secs());
         if let Some(code) = session.rejected() {
-            console_log!("worker-jwt-session: session cookie rejected: {code}");
+            console_log!("{}", rejected_log(code));
         }
         session
     }
 
-    /// Adds what the session needs to `response`: `Set-Cookie` headers (each its own header)
-    /// when the policy says so, and `Vary: Cookie` when the handler read the session. Status,
-    /// other headers and the body (streamed or not) are left as they are.
+    /// Applies the engine's plan for `session` to `response`: `Set-Cookie` headers (each its
+    /// own header) when the policy says so, and `Vary: Cookie` when the handler read the session
+    /// (once). Status, other headers and the body (streamed or not) are left as they are.
     ///
-    /// A session too large to save is not dropped silently: the answer becomes a 500 and the
-    /// reason is logged.
+    /// A session that cannot be saved (too large, or data a token cannot carry) is not dropped
+    /// silently: the answer becomes the engine's 500 and the reason is logged.
     ///
     /// # Errors
     ///
     /// Only a workers-rs error while copying the headers of an immutable response.
     pub fn commit(&self, session: &Session, req: &Request, response: Response) -> worker::Result<Response> {
-        self.commit_with(session, is_https(req), response)
+        self.commit_with(session, scheme(req), response)
     }
 
-    fn commit_with(&self, session: &Session, https: bool, response: Response) -> worker::Result<Response> {
-        let out = match self.commit_headers(session, now_secs(), https, response.status_code()) {
-            Ok(out) => out,
-            Err(err) => {
-                console_error!("worker-jwt-session: session not saved: {err}");
-                return Response::error("Internal Server Error: the session could not be saved", 500);
-            }
-        };
-        if out.set_cookies.is_empty() && !out.vary_cookie {
+    fn commit_with(&self, session: &Session, scheme: Scheme, response: Response) -> worker::Result<Response> {
+        let vary = response.headers().get("Vary").ok().flatten();
+        let info = ResponseInfo { status: response.status_code(), vary: vary.as_deref() };
+        let plan = self.commit_headers(session, &info, now_secs(), scheme);
+        if let Some(answer) = &plan.answer {
+            return Ok(answer_response(answer));
+        }
+        if let Some(warning) = &plan.warning {
+            console_warn!("{warning}");
+        }
+        if plan.headers.is_empty() {
             return Ok(response);
         }
         let mut response = response;
-        if add_session_headers(response.headers(), &out).is_err() {
+        if append_headers(response.headers(), &plan).is_err() {
             // The headers of a response from fetch() are immutable (the first append fails,
             // so nothing was added): copy them once, then add ours.
             let headers = Headers::new();
@@ -180,7 +194,7 @@ impl JwtSessions {
                 headers.append(&name, &value)?;
             }
             response = response.with_headers(headers);
-            add_session_headers(response.headers(), &out)?;
+            append_headers(response.headers(), &plan)?;
         }
         Ok(response)
     }
@@ -218,21 +232,17 @@ impl JwtSessions {
         F: FnOnce(Request, Session) -> Fut,
         Fut: Future<Output = worker::Result<Response>>,
     {
-        let https = is_https(&req);
+        let scheme = scheme(&req);
         let session = self.load(&req);
         let response = handler(req, session.clone()).await?;
-        self.commit_with(&session, https, response)
+        self.commit_with(&session, scheme, response)
     }
 }
 
-/// Appends `Vary: Cookie` (when the handler read the session) and each `Set-Cookie` as its own
-/// header; the handler's own headers, `Vary` included, are kept.
-fn add_session_headers(headers: &Headers, out: &crate::config::Commit) -> worker::Result<()> {
-    if out.vary_cookie {
-        headers.append("Vary", "Cookie")?;
-    }
-    for cookie in &out.set_cookies {
-        headers.append("Set-Cookie", cookie)?;
+/// Appends the plan's headers in order; the handler's own headers, `Vary` included, are kept.
+fn append_headers(headers: &Headers, plan: &Plan) -> worker::Result<()> {
+    for (name, value) in &plan.headers {
+        headers.append(name, value)?;
     }
     Ok(())
 }

@@ -9,10 +9,59 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::b64::b64_encode;
 use crate::claims::{RESERVED_CLAIMS, SID};
 use crate::error::{Error, ErrorCode};
 use crate::jwt::{Claims, Verified};
 use crate::policy::Origin;
+
+/// How deep a value may nest (arrays and objects inside it; a number is depth 0): the most a
+/// token's payload can hold and still load, since the JSON parser stops at 128 levels and the
+/// payload object is one of them.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{session::MAX_VALUE_DEPTH, ErrorCode, Session};
+/// let nested = |depth: usize| serde_json::from_str::<serde_json::Value>(
+///     &format!("{}1{}", "[".repeat(depth), "]".repeat(depth))).unwrap();
+/// let s = Session::new();
+/// s.insert("ok", nested(MAX_VALUE_DEPTH))?;
+/// assert_eq!(s.insert("deep", nested(MAX_VALUE_DEPTH + 1)).unwrap_err().code(), ErrorCode::BadJson);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
+pub const MAX_VALUE_DEPTH: usize = 126;
+
+/// Refuses a value nested deeper than [`MAX_VALUE_DEPTH`], which the next request could not load.
+pub(crate) fn check_depth(key: &str, value: &Value) -> Result<(), Error> {
+    // Iterative, so a deep value costs no stack: (value, its depth).
+    let mut stack = vec![(value, 0usize)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        if depth + 1 > MAX_VALUE_DEPTH {
+            return Err(Error::new(
+                ErrorCode::BadJson,
+                format!(
+                    "session value `{key}` nests deeper than {MAX_VALUE_DEPTH} levels, more than a token can carry"
+                ),
+            ));
+        }
+        stack.extend(children.map(|child| (child, depth + 1)));
+    }
+    Ok(())
+}
+
+/// 16 random bytes from the platform's generator (crypto.getRandomValues on wasm32), base64url.
+pub(crate) fn new_session_id() -> Result<String, Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|_| Error::new(ErrorCode::Config, "no random number generator for a session id"))?;
+    Ok(b64_encode(&bytes))
+}
 
 /// The state behind a [`Session`]; the engine reads a copy of it at commit time, in one lock.
 #[derive(Clone, Debug)]
@@ -173,7 +222,8 @@ impl Session {
     /// # Errors
     ///
     /// [`ErrorCode::ReservedClaim`] for `iat`, `exp`, `nbf`, `orig_iat` and `sid`;
-    /// [`ErrorCode::BadJson`] when `value` does not serialize to JSON.
+    /// [`ErrorCode::BadJson`] when `value` does not serialize to JSON or nests deeper than
+    /// [`MAX_VALUE_DEPTH`] (the next request could not load it).
     ///
     /// # Examples
     ///
@@ -194,6 +244,7 @@ impl Session {
         }
         let value = serde_json::to_value(value)
             .map_err(|e| Error::new(ErrorCode::BadJson, format!("value for `{key}` is not JSON ({e})")))?;
+        check_depth(&key, &value)?;
         let mut inner = self.read();
         if inner.data.get(&key) != Some(&value) {
             inner.data.insert(key, value);
@@ -256,9 +307,10 @@ impl Session {
         inner.modified = true;
     }
 
-    /// Starts a new session with the same data: a new id (`sid`), a new start time (`orig_iat`,
-    /// which the absolute lifetime counts from) and a newly signed token. Call it after login, so a token
-    /// from before cannot be mistaken for the logged-in session's start.
+    /// Starts a new session with the same data: a new id (`sid`, visible through
+    /// [`Session::id`] at once), a new start time (`orig_iat`, which the absolute lifetime
+    /// counts from) and a newly signed token. Call it after login, so a token from before
+    /// cannot be mistaken for the logged-in session's start.
     ///
     /// # Examples
     ///
@@ -266,8 +318,10 @@ impl Session {
     /// use worker_jwt_session::Session;
     /// let s = Session::new();
     /// s.insert("user", "ada")?;
+    /// let before = s.id();
     /// s.regenerate();
     /// assert!(s.is_modified());
+    /// assert!(s.id().is_some() && s.id() != before);
     /// # Ok::<(), worker_jwt_session::Error>(())
     /// ```
     pub fn regenerate(&self) {
@@ -275,22 +329,26 @@ impl Session {
         inner.regenerated = true;
         inner.destroyed = false;
         inner.modified = true;
+        // Without a generator the id is made at commit, whose plan then reports the failure.
+        inner.sid = new_session_id().ok();
     }
 
     /// The session's id (`sid`): 22 base64url characters, made when the session is first saved
-    /// and by [`Session::regenerate`], then kept. `None` until the session has been saved once.
+    /// and by [`Session::regenerate`] (visible here at once), then kept. `None` for a new
+    /// session until it has been saved once or regenerated.
     /// It is readable in the cookie, so use it to tell sessions apart, never as a secret.
     ///
     /// # Examples
     ///
     /// ```
+    /// use worker_jwt_session::engine::{ResponseInfo, Scheme};
     /// use worker_jwt_session::JwtSessions;
     /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
     /// let session = sessions.load_cookie_header(None, 1000);
     /// assert_eq!(session.id(), None);
     /// session.insert("user", "ada")?;
-    /// let out = sessions.commit_headers(&session, 1000, true, 200)?;
-    /// let cookie = out.set_cookies[0].split(';').next().unwrap_or_default();
+    /// let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), 1000, Scheme::Https);
+    /// let cookie = plan.set_cookies().next().unwrap_or_default().split(';').next().unwrap_or_default();
     /// let again = sessions.load_cookie_header(Some(cookie), 1001);
     /// assert_eq!(again.id().map(|id| id.len()), Some(22));
     /// # Ok::<(), worker_jwt_session::Error>(())

@@ -296,7 +296,7 @@ fn sign_reads_a_json_object_on_stdin() {
     for bad in ["[1]", "1", "\"x\"", "null", "", "{", "{\"a\":1} x"] {
         cli(&args, &env, bad).rejected("bad_json");
     }
-    cli(&args, &env, &format!("{{\"a\":\"{}\"}}", "x".repeat(70_000))).rejected("too_large");
+    cli(&args, &env, &format!("{{\"a\":\"{}\"}}", "x".repeat(140_000))).rejected("too_large");
 }
 
 #[test]
@@ -429,4 +429,63 @@ fn keygen_alg_gives_a_secret_long_enough_for_that_algorithm() {
         assert_eq!(signed.status, 0, "{alg}: {}", signed.stderr);
     }
     assert_eq!(cli(&["keygen", "--alg", "none"], &[], "").status, 2);
+}
+
+#[test]
+fn verify_says_what_the_worker_says_with_its_settings_from_the_environment() {
+    let env = env_secret();
+    let args = ["--secret-env", "JWT_SESSION_SECRET", "--now", "5000"];
+    // Size: the Worker's default JWT_SESSION_MAX_CHUNKS (4) caps tokens at 16 KiB.
+    let big = format!("{{\"note\":\"{}\",\"orig_iat\":1000}}", "x".repeat(13_000));
+    let token = sign(&big, &["--secret-env", "JWT_SESSION_SECRET", "--now", "4000"], &env);
+    assert!(token.len() > 16 * 1024);
+    cli(&[&["verify", &token][..], &args].concat(), &env, "").rejected("too_large");
+    let more = [env[0], ("JWT_SESSION_MAX_CHUNKS", "8")];
+    cli(&[&["verify", &token][..], &args].concat(), &more, "").ok();
+    // Absolute lifetime, counted from orig_iat, as the Worker counts it.
+    let small = sign(r#"{"orig_iat":1000}"#, &["--secret-env", "JWT_SESSION_SECRET", "--now", "4000"], &env);
+    cli(&[&["verify", &small][..], &args].concat(), &env, "").ok();
+    let limited = [env[0], ("JWT_SESSION_ABSOLUTE_LIFETIME", "3600")];
+    cli(&[&["verify", &small][..], &args].concat(), &limited, "").rejected("lifetime_exceeded");
+    // A legacy token cannot prove when it began: with an absolute lifetime it is refused.
+    // `sign` always writes iat; a wsgi_jwt_session token has none.
+    let ring = worker_jwt_session::keys::KeyRing::new(SECRET).unwrap();
+    let claims: serde_json::Map<String, Value> = serde_json::from_str(r#"{"counter":1}"#).unwrap();
+    let legacy = worker_jwt_session::jwt::sign(&claims, &ring, worker_jwt_session::jwt::Algorithm::HS256).unwrap();
+    let allow = [env[0], ("JWT_SESSION_ALLOW_LEGACY", "true")];
+    cli(&[&["verify", &legacy][..], &args].concat(), &allow, "").ok();
+    let both = [env[0], ("JWT_SESSION_ALLOW_LEGACY", "true"), ("JWT_SESSION_ABSOLUTE_LIFETIME", "3600")];
+    cli(&[&["verify", &legacy][..], &args].concat(), &both, "").rejected("lifetime_exceeded");
+    // A bad setting is the Worker's configuration error, naming the binding.
+    let bad = [env[0], ("JWT_SESSION_MAX_CHUNKS", "many")];
+    let out = cli(&[&["verify", &small][..], &args].concat(), &bad, "");
+    out.rejected("config");
+    assert!(out.stderr.contains("JWT_SESSION_MAX_CHUNKS"), "{}", out.stderr);
+}
+
+#[test]
+fn verify_cookie_takes_a_whole_cookie_header_as_the_worker_does() {
+    let env = env_secret();
+    let args = ["--secret-env", "JWT_SESSION_SECRET", "--now", "5000"];
+    let good = sign(r#"{"counter":7}"#, &["--secret-env", "JWT_SESSION_SECRET", "--now", "4000"], &env);
+    let verify = |header: &str| cli(&[&["verify", "--cookie", header][..], &args].concat(), &env, "");
+    // Tossed cookies first, then the genuine one: the handler gets the genuine session.
+    let out = verify(&format!("theme=dark; jwtsession=x.y.z; jwtsession={good}"));
+    assert_eq!(out.ok().json(), serde_json::json!({"counter": 7}));
+    // Chunks, with a planted extra chunk, are put back together as the Worker does.
+    let (a, b) = good.split_at(good.len() / 2);
+    let out = verify(&format!("jwtsession.1={b}; jwtsession.0={a}; jwtsession.2=AAAA"));
+    assert_eq!(out.ok().json(), serde_json::json!({"counter": 7}));
+    // Nothing verifies: the first rejection's code, exit 1.
+    verify("jwtsession=x.y.z").rejected("bad_base64");
+    let other = sign(r#"{"counter":7}"#, &["--secret-env", "OTHER", "--now", "4000"], &[("OTHER", OLD_SECRET)]);
+    verify(&format!("jwtsession={other}")).rejected("bad_signature");
+    // No session cookie: the empty session the handler would get, and a note.
+    let none = verify("theme=dark");
+    assert_eq!((none.status, none.json()), (0, serde_json::json!({})));
+    assert!(none.stderr.starts_with("note: "), "{}", none.stderr);
+    // The header can come on stdin, out of `ps` and the shell history.
+    let out = cli(&[&["verify", "--cookie", "-"][..], &args].concat(), &env, &format!("jwtsession={good}"));
+    assert_eq!(out.ok().json(), serde_json::json!({"counter": 7}));
+    cli(&[&["verify", &good, "--cookie", "a=b"][..], &args].concat(), &env, "").usage();
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use worker_jwt_session::claims::Validation;
 use worker_jwt_session::jwt::{self, Algorithm};
 use worker_jwt_session::keys::KeyRing;
-use worker_jwt_session::JwtSessions;
+use worker_jwt_session::{JwtSessions, ResponseInfo, Scheme};
 
 const SECRET: &str = "property-test-secret-0123456789abcdef";
 const NOW: u64 = 1_700_000_000;
@@ -86,7 +86,8 @@ proptest! {
         let sessions = JwtSessions::builder(SECRET).build().unwrap();
         let session = sessions.load_cookie_header(Some(&header), NOW);
         prop_assert!(session.is_empty());
-        let out = sessions.commit_headers(&session, NOW, true, 200).unwrap();
-        prop_assert!(out.set_cookies.iter().all(|c| c.contains("Max-Age=0")));
+        let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), NOW, Scheme::Https);
+        prop_assert!(plan.answer.is_none());
+        prop_assert!(plan.set_cookies().all(|c| c.contains("Max-Age=0")));
     }
 }

@@ -4,12 +4,10 @@
 //
 // The token is taken apart by the Worker's own Rust decoder, compiled to wasm (`#wasm`, wired
 // by js/build.mjs); only JSON.parse happens here, so numbers and key order are JavaScript's.
-import { decodeJson, init, sessionJson } from "#wasm";
+import { decodeJson, defaultLeewaySecs, defaultMaxChunks, init, sessionJson } from "#wasm";
 
 // What starts a failure from the wasm side (and ends each payload of sessionJson): NUL.
 const NUL = "\0";
-// The Worker's default leeway on `exp` (claims::DEFAULT_LEEWAY_SECS).
-const LEEWAY_SECS = 30;
 
 /** A token that cannot be decoded; `code` is the Rust error code, the message `code: …`. */
 export class SessionDecodeError extends Error {
@@ -46,15 +44,20 @@ export function decode(token, options) {
 /**
  * The session in `document.cookie` (or `options.cookie`), or null when there is none that
  * decodes and has not expired. Cookies are tried in the Worker's order: each `name` cookie,
- * then the chunks `name.0`, `name.1`, … put back together.
+ * then the chunks `name.0`, `name.1`, … put back together. `leeway` and `maxChunks` default to
+ * the Worker's defaults (from the engine); pass the values of a Worker configured otherwise.
  */
-export function readSession(name = "jwtsession", { cookie = globalThis.document?.cookie ?? "", now } = {}) {
+export function readSession(
+  name = "jwtsession",
+  { cookie = globalThis.document?.cookie ?? "", now, leeway, maxChunks } = {},
+) {
   if (typeof name !== "string" || typeof cookie !== "string") {
     throw new TypeError("readSession(name, { cookie }): name and cookie must be strings");
   }
   const nowSecs = now === undefined ? Date.now() / 1000 : now instanceof Date ? now.getTime() / 1000 : Number(now);
   init();
-  const payloads = sessionJson(cookie, name);
+  const leewaySecs = leeway === undefined ? defaultLeewaySecs() : Number(leeway);
+  const payloads = sessionJson(cookie, name, maxChunks === undefined ? defaultMaxChunks() : Number(maxChunks));
   for (let start = 0, end; (end = payloads.indexOf(NUL, start)) >= 0; start = end + 1) {
     let session;
     try {
@@ -65,7 +68,7 @@ export function readSession(name = "jwtsession", { cookie = globalThis.document?
     // As the Worker: `exp` must be a finite number not past (with the leeway). A token without
     // one is a legacy session, which a Worker may accept (JWT_SESSION_ALLOW_LEGACY).
     const exp = session.exp;
-    if (exp === undefined || (Number.isFinite(exp) && exp + LEEWAY_SECS > nowSecs)) {
+    if (exp === undefined || (Number.isFinite(exp) && exp + leewaySecs > nowSecs)) {
       return session;
     }
   }

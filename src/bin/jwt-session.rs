@@ -7,8 +7,8 @@
 //!
 //! ```text
 //! jwt-session decode TOKEN [--header]
-//! jwt-session verify TOKEN (--secret-env VAR | --secret-file FILE) [--previous-env VAR]
-//!                          [--alg HS256,…] [--leeway S] [--now UNIX] [--allow-missing-exp]
+//! jwt-session verify (TOKEN | --cookie HEADER) (--secret-env VAR | --secret-file FILE)
+//!                    [--previous-env VAR] [--alg HS256,…] [--leeway S] [--now UNIX] [--allow-missing-exp]
 //! jwt-session sign (--secret-env VAR | --secret-file FILE) [--alg A] [--max-age S] [--no-exp]
 //!                  [--now UNIX]   < claims.json
 //! jwt-session keygen [--alg A]
@@ -23,8 +23,15 @@
 //! [`ErrorCode`], plus `io` for unreadable stdin or unwritable stdout), 2 for a usage mistake
 //! (`error: usage: …`).
 //!
-//! The CLI only translates between the command line and the core (`jwt`, `keys`, `claims`); it
-//! holds no token logic of its own.
+//! `verify` is built on the Worker's own engine ([`JwtSessions`]): it reads the same
+//! `JWT_SESSION_*` settings from the environment as the Worker reads from its bindings (size
+//! from `JWT_SESSION_MAX_CHUNKS`, `JWT_SESSION_ABSOLUTE_LIFETIME`, `JWT_SESSION_ALLOW_LEGACY`,
+//! …; the flags override them), and `--cookie` takes a whole `Cookie` header and answers what
+//! the Worker would: the session the handler gets, after the same candidates, chunk
+//! reassembly and duplicate handling, or the code of the rejection.
+//!
+//! The CLI only translates between the command line and the core; it holds no token logic of
+//! its own.
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -33,17 +40,19 @@ use std::process::ExitCode;
 
 use lexopt::{Arg, Parser};
 use serde_json::{Map, Value};
-use worker_jwt_session::claims::{Validation, DEFAULT_MAX_TOKEN_BYTES};
+use worker_jwt_session::claims::DEFAULT_MAX_TOKEN_BYTES;
+use worker_jwt_session::config::{Opt, PREVIOUS_SECRETS_BINDING, SETTINGS};
 use worker_jwt_session::jwt::{self, Algorithm, Part};
 use worker_jwt_session::keys::{KeyRing, MIN_SECRET_BYTES};
-use worker_jwt_session::{Error, ErrorCode};
+use worker_jwt_session::policy::Origin;
+use worker_jwt_session::{Error, ErrorCode, JwtSessions};
 
 const USAGE: &str = "\
 jwt-session: decode, verify and sign worker-jwt-session tokens locally (nothing leaves this machine)
 
 USAGE:
     jwt-session decode TOKEN [--header]
-    jwt-session verify TOKEN (--secret-env VAR | --secret-file FILE) [OPTIONS]
+    jwt-session verify (TOKEN | --cookie HEADER) (--secret-env VAR | --secret-file FILE) [OPTIONS]
     jwt-session sign (--secret-env VAR | --secret-file FILE) [OPTIONS] < claims.json
     jwt-session keygen [--alg A]
     jwt-session help
@@ -51,7 +60,9 @@ USAGE:
 COMMANDS:
     decode   Print the payload (or, with --header, the header) as JSON, key order kept.
              The signature is NOT checked: never base a decision on this output.
-    verify   Check the signature and the time claims as the Worker does; print the payload.
+    verify   Check a token exactly as the Worker does (same engine, same JWT_SESSION_*
+             settings read from the environment); print the payload. With --cookie, take a
+             whole Cookie header and print the session the Worker's handler would get.
     sign     Read a JSON object on stdin, set `iat` (now) and `exp` (now + max age), print
              the token.
     keygen   Print a new random secret (base64url; 32 bytes, or 48/64 with --alg HS384/HS512), for
@@ -63,12 +74,18 @@ SECRET (verify, sign; exactly one):
     --secret-file FILE      File holding the secret; its raw bytes are used, nothing trimmed.
 
 VERIFY OPTIONS:
+    --cookie HEADER         A whole Cookie header (`-` reads it from stdin): every cookie of the
+                            session's name is tried as the Worker tries them (tossed duplicates,
+                            chunks name.0, name.1, ...).
     --previous-env VAR      Variable holding old secrets, comma-separated
                             (e.g. JWT_SESSION_PREVIOUS_SECRETS): they verify too.
     --alg LIST              Algorithms accepted, comma-separated. Default: HS256.
     --leeway S              Seconds of clock skew tolerated. Default: 30.
     --now UNIX              Check at this time (seconds since 1970). Default: the clock.
     --allow-missing-exp     Accept tokens without `exp` (legacy wsgi_jwt_session cookies).
+    Every other setting comes from the environment, as the Worker's [vars] give it:
+    JWT_SESSION_COOKIE, JWT_SESSION_MAX_CHUNKS (the size limit), JWT_SESSION_ABSOLUTE_LIFETIME,
+    JWT_SESSION_ALLOW_LEGACY, JWT_SESSION_LEEWAY, JWT_SESSION_ALGORITHM(S), ...
 
 SIGN OPTIONS:
     --alg A                 HS256 (default), HS384 or HS512; the secret must be at least
@@ -408,6 +425,7 @@ fn decode(parser: &mut Parser) -> Result<String, Failure> {
 
 fn verify(parser: &mut Parser) -> Result<String, Failure> {
     let mut token = None;
+    let mut cookie = None;
     let mut secret = SecretFlags::default();
     let mut previous_env = None;
     let mut alg = None;
@@ -418,6 +436,10 @@ fn verify(parser: &mut Parser) -> Result<String, Failure> {
         match arg {
             Arg::Long("secret-env") => secret.set_env(parser)?,
             Arg::Long("secret-file") => secret.set_file(parser)?,
+            Arg::Long("cookie") => {
+                let v = parser.value().map_err(|_| usage("--cookie needs a value"))?;
+                set_once(&mut cookie, "--cookie", v)?;
+            }
             Arg::Long("previous-env") => {
                 let v = value(parser, "--previous-env")?;
                 set_once(&mut previous_env, "--previous-env", v)?;
@@ -442,25 +464,72 @@ fn verify(parser: &mut Parser) -> Result<String, Failure> {
     }
     // Usage first (exit 2), then the values (exit 1), then the token.
     let source = secret.source()?;
-    let token = token_arg(token)?;
+    if token.is_some() && cookie.is_some() {
+        return Err(usage("give a TOKEN or --cookie HEADER, not both"));
+    }
+    let input = match cookie {
+        Some(header) => Input::Cookie(token_arg(Some(header))?),
+        None => Input::Token(token_arg(token)?),
+    };
 
-    let mut validation = Validation { require_exp: !allow_missing_exp, ..Validation::default() };
+    // The Worker's settings, from the environment as its bindings would hold them; the
+    // secrets only from what the command line names, and the flags over everything.
+    let mut settings: Vec<(&str, String)> = SETTINGS
+        .iter()
+        .filter(|s| s.opt != Opt::Secret && s.opt != Opt::PreviousSecrets)
+        .filter_map(|s| std::env::var(s.binding).ok().map(|v| (s.binding, v)))
+        .collect();
+    let mut set = |binding: &'static str, v: String| {
+        settings.retain(|(b, _)| *b != binding);
+        settings.push((binding, v));
+    };
+    if let Some(name) = previous_env {
+        set(PREVIOUS_SECRETS_BINDING, previous_secrets(&name)?.join(","));
+    }
     if let Some(list) = alg {
-        validation.algorithms = algorithms(&list)?;
+        let algs = algorithms(&list)?;
+        let names: Vec<&str> = algs.iter().map(|a| a.as_str()).collect();
+        set("JWT_SESSION_ALGORITHM", names.first().copied().unwrap_or("HS256").to_string());
+        set("JWT_SESSION_ALGORITHMS", names.join(","));
     }
     if let Some(s) = leeway {
-        validation.leeway_secs = parse_secs(&s, "--leeway")?;
+        set("JWT_SESSION_LEEWAY", parse_secs(&s, "--leeway")?.to_string());
+    }
+    if allow_missing_exp {
+        set("JWT_SESSION_ALLOW_LEGACY", "true".to_string());
     }
     let now = now_or_clock(now.map(|s| parse_secs(&s, "--now")).transpose()?)?;
+    // A secret file's raw bytes are used as they are, even when they are not text.
+    let sessions = JwtSessions::builder(secret_bytes(&source)?)
+        .bindings(|name| settings.iter().find(|(b, _)| *b == name).map(|(_, v)| v.clone()))?
+        .build()?;
 
-    let mut ring = KeyRing::new(secret_bytes(&source)?)?;
-    if let Some(name) = previous_env {
-        for old in previous_secrets(&name)? {
-            ring = ring.with_previous(old)?;
+    match input {
+        Input::Token(token) => pretty(&Value::Object(sessions.verify_token(&token, now)?)),
+        Input::Cookie(header) => {
+            let session = sessions.load_cookie_header(Some(&header), now);
+            if let Some(code) = session.rejected() {
+                return Err(Failure::Core(Error::new(
+                    code,
+                    "no session cookie verified: the Worker logs this code and the handler gets an empty session",
+                )));
+            }
+            if session.origin() == Origin::None {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "note: the header holds no `{}` cookie: the handler gets an empty session",
+                    sessions.cookie_options().name
+                );
+            }
+            pretty(&Value::Object(session.to_json()))
         }
     }
-    let verified = jwt::verify(&token, &ring, &validation, now)?;
-    pretty(&Value::Object(verified.claims))
+}
+
+/// What `verify` checks: one token, or a whole `Cookie` header.
+enum Input {
+    Token(String),
+    Cookie(String),
 }
 
 fn sign(parser: &mut Parser) -> Result<String, Failure> {
@@ -509,8 +578,7 @@ fn sign(parser: &mut Parser) -> Result<String, Failure> {
     let secret = secret_bytes(&source)?;
     if secret.len() < alg.mac_len() {
         return Err(config(format!(
-            "secret is {} bytes; {alg} needs at least {} (RFC 7518 §3.2); `jwt-session keygen --alg {alg}` prints a good one",
-            secret.len(),
+            "the secret is shorter than {alg} needs (at least {} bytes, RFC 7518 §3.2); `jwt-session keygen --alg {alg}` prints a good one",
             alg.mac_len()
         )));
     }

@@ -176,6 +176,44 @@ for (const target of TARGETS) {
       assert.deepEqual([...jar.cookies.keys()], ["jwtsession"]);
     });
 
+    test("a planted chunk next to a genuine chunked session does not log the user out", async () => {
+      const jar = new Jar();
+      const note = "p".repeat(9000);
+      jar.store(await get("/note", jar.header(), { method: "PUT", body: note }));
+      assert.ok(jar.cookies.has("jwtsession.2"), "a 3-chunk session");
+      const genuine = jar.header();
+      for (const header of [`${genuine}; jwtsession.3=AAAA`, `jwtsession.1=AAAA; ${genuine}`]) {
+        const res = await get("/session", header);
+        assert.equal((await res.json()).note, note, header.slice(0, 40));
+        assert.equal(res.headers.getSetCookie().length, 0, "nothing is expired");
+      }
+    });
+
+    test("a chunk set cut short (as curl sends 8 KB of cookies) is logged as incomplete", async () => {
+      const jar = new Jar();
+      jar.store(await get("/note", jar.header(), { method: "PUT", body: "c".repeat(6000) }));
+      const res = await get("/session", `jwtsession.0=${jar.cookies.get("jwtsession.0")}`);
+      assert.deepEqual(await res.json(), {});
+      assert.ok(!res.headers.getSetCookie().some((c) => c.startsWith("jwtsession.0=")), "the chunk is not expired");
+      await waitFor(() => /session cookie rejected: incomplete/.test(w.logs()));
+    });
+
+    test("alg none is rejected as unsupported_algorithm whatever its signature segment", async () => {
+      const none = `${b64url('{"alg":"none","typ":"JWT"}')}.${b64url(JSON.stringify({ counter: 41, exp: now() + 60 }))}.`;
+      const res = await get("/session", `jwtsession=${none}`);
+      assert.deepEqual(await res.json(), {});
+      await waitFor(() => /session cookie rejected: unsupported_algorithm/.test(w.logs()));
+    });
+
+    test("a value the handler did not change goes out exactly as it came in", async () => {
+      // Above 2^53: JavaScript numbers would round it to 12345678901234567000.
+      const token = sign({ user_id: 12345678901234567891n, counter: 1, z: 1, a: 2 });
+      const res = await get("/", `jwtsession=${token}`);
+      assert.equal(await counterOf(res), 2);
+      const text = Buffer.from(tokenIn(sessionCookie(res)[0]).split(".")[1], "base64url").toString();
+      assert.match(text, /^\{"user_id":12345678901234567891,"counter":2,"z":1,"a":2,"iat":/);
+    });
+
     test("a session too large to save is a 500 with the reason in the log, not a silent loss", async () => {
       const res = await get("/note", undefined, { method: "PUT", body: "z".repeat(20000) });
       assert.equal(res.status, 500);
@@ -233,8 +271,9 @@ for (const target of TARGETS) {
         assert.equal(res.status, 500);
         const body = await res.text();
         assert.equal(body, "Server misconfigured: check JWT_SESSION_SECRET (details in the Worker's log)\n");
-        await waitFor(() => /JWT_SESSION_SECRET is 9 bytes/.test(w.logs()));
+        await waitFor(() => /JWT_SESSION_SECRET is shorter than HS256 needs/.test(w.logs()));
         assert.ok(!w.logs().includes("too-short"));
+        assert.ok(!/\b9 bytes\b/.test(w.logs()), "the secret's length is in neither the page nor the log");
       } finally {
         await w.dispose();
       }

@@ -91,7 +91,11 @@ export function sign(payload, { secret = SECRET, at = now(), maxAge = 3600, alg,
   if (alg) args.push("--alg", alg);
   if (noExp) args.push("--no-exp");
   return execFileSync(CLI, args, {
-    input: JSON.stringify(payload),
+    // BigInts are written as JSON integers, digit for digit (above 2^53 too).
+    input: JSON.stringify(payload, (_, v) => (typeof v === "bigint" ? `\u0000big:${v}` : v)).replace(
+      /"\\u0000big:(-?\d+)"/g,
+      "$1",
+    ),
     env: { ...process.env, E2E_SECRET: secret },
   })
     .toString()

@@ -1,17 +1,19 @@
 //! The counter demo with axum on workers-rs.
 //!
-//! axum handlers see `http` types, not `worker::Request`, so this uses the core's string-level
-//! pair: `load_cookie_header` before the router, `commit_headers` after it. The session reaches
-//! handlers as an axum `Extension` (a cheap clone over shared state).
+//! axum handlers see `http` types, not `worker::Request`, so this uses the engine's string-level
+//! pair: `load_cookie_header` before the router, `commit_headers` after it, and applies the
+//! plan it returns (headers to append, or the engine's answer). The session reaches handlers as
+//! an axum `Extension` (a cheap clone over shared state).
 
 use axum::extract::Extension;
-use axum::http::header::{COOKIE, SET_COOKIE, VARY};
+use axum::http::header::{CONTENT_TYPE, COOKIE, VARY};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::{routing::get, Router};
 use tower_service::Service;
 use worker::{event, Context, Date, Env, HttpRequest};
-use worker_jwt_session::{JwtSessions, Session};
+use worker_jwt_session::engine::rejected_log;
+use worker_jwt_session::{Answer, JwtSessions, ResponseInfo, Scheme, Session};
 
 fn router() -> Router {
     Router::new().route("/", get(counter)).route("/logout", get(logout))
@@ -29,39 +31,44 @@ async fn logout(Extension(session): Extension<Session>) -> &'static str {
     "Logged out\n"
 }
 
+/// The engine's answer (a configuration error, or a session that cannot be saved) as an axum
+/// response: its status and body as the engine words them, its reason in the log.
+fn answer(answer: &Answer) -> axum::response::Response {
+    worker::console_error!("{}", answer.log);
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(CONTENT_TYPE, Answer::CONTENT_TYPE)], answer.body.clone()).into_response()
+}
+
 #[event(fetch)]
 async fn fetch(mut req: HttpRequest, env: Env, _ctx: Context) -> worker::Result<axum::response::Response> {
     let sessions = match JwtSessions::from_env_cached(&env) {
         Ok(sessions) => sessions,
-        Err(err) => {
-            return Ok((StatusCode::INTERNAL_SERVER_ERROR, format!("Server misconfigured: {err}")).into_response())
-        }
+        Err(err) => return Ok(answer(&Answer::for_error(&err))),
     };
-    let now = Date::now().as_millis() / 1000;
-    let https = req.uri().scheme_str() == Some("https");
+    let now_secs = Date::now().as_millis() / 1000;
+    let scheme = if req.uri().scheme_str() == Some("https") { Scheme::Https } else { Scheme::Http };
     let cookie = req.headers().get(COOKIE).and_then(|v| v.to_str().ok());
-    let session = sessions.load_cookie_header(cookie, now);
+    let session = sessions.load_cookie_header(cookie, now_secs);
+    if let Some(code) = session.rejected() {
+        worker::console_log!("{}", rejected_log(code));
+    }
     req.extensions_mut().insert(session.clone());
 
     let mut response = router().call(req).await?;
-    match sessions.commit_headers(&session, now, https, response.status().as_u16()) {
-        Ok(out) => {
-            let headers = response.headers_mut();
-            if out.vary_cookie {
-                headers.append(VARY, HeaderValue::from_static("Cookie"));
-            }
-            for cookie in out.set_cookies {
-                // Set-Cookie values built by the core are always valid header values.
-                if let Ok(value) = HeaderValue::from_str(&cookie) {
-                    headers.append(SET_COOKIE, value);
-                }
-            }
-            Ok(response)
-        }
-        // Too large to save: say so (500, reason in the log) rather than drop the change.
-        Err(err) => {
-            worker::console_error!("worker-jwt-session: session not saved: {err}");
-            Ok((StatusCode::INTERNAL_SERVER_ERROR, "the session could not be saved").into_response())
+    let vary = response.headers().get(VARY).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let info = ResponseInfo { status: response.status().as_u16(), vary: vary.as_deref() };
+    let plan = sessions.commit_headers(&session, &info, now_secs, scheme);
+    if let Some(failure) = &plan.answer {
+        return Ok(answer(failure));
+    }
+    if let Some(warning) = &plan.warning {
+        worker::console_warn!("{warning}");
+    }
+    for (name, value) in plan.headers {
+        // Header values built by the engine are always valid header values.
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().append(name, value);
         }
     }
+    Ok(response)
 }

@@ -24,7 +24,7 @@
 
 use worker::web_sys;
 use worker::*;
-use worker_jwt_session::JwtSessions;
+use worker_jwt_session::{JwtSessions, ResponseInfo, Scheme};
 
 /// What the round trip's request looks like (https, so the cookie gets `Secure`).
 const URL: &str = "https://bench.example/";
@@ -101,8 +101,11 @@ fn core_round_trip(env: &Env, cookie: &str) -> Result<String> {
     }
     let n: u64 = session.get("counter")?.unwrap_or(0);
     session.insert("counter", n + 1)?;
-    let out = sessions.commit_headers(&session, now, true, 200).map_err(|e| Error::RustError(e.to_string()))?;
-    out.set_cookies.into_iter().next().ok_or_else(|| Error::RustError("no Set-Cookie".into()))
+    let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), now, Scheme::Https);
+    if let Some(answer) = plan.answer {
+        return Err(Error::RustError(answer.log));
+    }
+    plan.set_cookies().next().map(str::to_owned).ok_or_else(|| Error::RustError("no Set-Cookie".into()))
 }
 
 fn bench(req: &Request, env: &Env) -> Result<Response> {

@@ -1,0 +1,848 @@
+//! The engine: the one place that decides what a session is on the way in and what the
+//! response carries on the way out. Every runtime (the workers-rs middleware, the JS and Hono
+//! wrapper, the axum example, the browser package, the CLI) calls it and applies its plan.
+//!
+//! It does no I/O and reads no clock: the adapter hands it the `Cookie` header, the time and
+//! the scheme, and gets back a [`Session`] on the way in and a [`Plan`] on the way out. A
+//! lookup the engine may need later (revocation in Workers KV) is asked of the adapter the same
+//! way, so every decision stays testable without a runtime.
+//!
+//! # Examples
+//!
+//! ```
+//! use worker_jwt_session::engine::{ResponseInfo, Scheme};
+//! use worker_jwt_session::JwtSessions;
+//!
+//! let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+//! let now_secs = 1_700_000_000;
+//! let session = sessions.load_cookie_header(None, now_secs);
+//! session.insert("counter", 1)?;
+//! let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), now_secs, Scheme::Https);
+//! assert!(plan.answer.is_none());
+//! assert_eq!(plan.headers[0].0, "Vary");
+//! assert!(plan.headers[1].1.starts_with("jwtsession=eyJ"));
+//! # Ok::<(), worker_jwt_session::Error>(())
+//! ```
+
+use serde_json::Value;
+
+use crate::claims::{Validation, ORIG_IAT, SID};
+use crate::cookie::{self, CookieOptions, Source, MAX_COOKIE_BYTES};
+use crate::error::{Error, ErrorCode};
+use crate::jwt::{self, Algorithm};
+use crate::keys::KeyRing;
+use crate::policy::{self, Decision, Lifetime, Origin, Outcome};
+use crate::session::{self, Session};
+
+/// What every log line of the library starts with.
+pub const LOG_PREFIX: &str = "worker-jwt-session: ";
+
+/// Bytes of `Cookie` header past which some clients and proxies cut or refuse the request:
+/// curl sends at most about 8 KB of cookies, and nginx's default `large_client_header_buffers`
+/// holds an 8 KB header line. A session that needs more is saved, with a warning in the log.
+pub const COMMON_COOKIE_HEADER_LIMIT: usize = 8 * 1024 - 512;
+
+/// How many full-size tokens' worth of bytes one request may MAC, beyond one per key: enough
+/// for a genuine session behind a few tossed cookies, and a bound on what a flood of
+/// well-formed fakes can cost.
+const MAC_BUDGET_SPARE_TOKENS: usize = 3;
+
+/// Whether the request came over https: it decides `Secure` in the automatic mode.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::engine::Scheme;
+/// assert_eq!(Scheme::of_url("HTTPS://example.com/"), Scheme::Https);
+/// assert_eq!(Scheme::of_url("http://127.0.0.1:8787/"), Scheme::Http);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// Plain http (`wrangler dev`, tests).
+    Http,
+    /// https (every Worker in production).
+    Https,
+}
+
+impl Scheme {
+    /// The scheme of a request URL, read from its first characters (no URL parsing).
+    #[must_use]
+    pub fn of_url(url: &str) -> Scheme {
+        if url.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("https:")) {
+            Scheme::Https
+        } else {
+            Scheme::Http
+        }
+    }
+
+    /// Whether this is https.
+    #[must_use]
+    pub fn is_https(self) -> bool {
+        self == Scheme::Https
+    }
+}
+
+/// What the engine needs to know about the handler's response.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::engine::ResponseInfo;
+/// let info = ResponseInfo { vary: Some("Accept"), ..ResponseInfo::status(200) };
+/// assert_eq!(info.status, 200);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResponseInfo<'a> {
+    /// The status (a 5xx commits nothing).
+    pub status: u16,
+    /// The response's `Vary` header, if it has one (so `Cookie` is not added twice).
+    pub vary: Option<&'a str>,
+}
+
+impl ResponseInfo<'_> {
+    /// A response with this status and no `Vary` header.
+    #[must_use]
+    pub fn status(status: u16) -> ResponseInfo<'static> {
+        ResponseInfo { status, vary: None }
+    }
+}
+
+/// What to answer instead of the handler's response when the session cannot be handled: a
+/// configuration error, or a session that cannot be saved. The body names at most a binding;
+/// the reason is in [`Answer::log`], for the Worker's log only.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{engine::Answer, JwtSessions};
+/// let err = JwtSessions::from_vars(|name| (name == "JWT_SESSION_SECRET").then(|| "short".into())).unwrap_err();
+/// let answer = Answer::for_error(&err);
+/// assert_eq!(answer.status, 500);
+/// assert_eq!(answer.body, "Server misconfigured: check JWT_SESSION_SECRET (details in the Worker's log)\n");
+/// assert!(answer.log.starts_with("worker-jwt-session: misconfigured: config: "));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// The status to answer (500).
+    pub status: u16,
+    /// The body (plain text, see [`Answer::CONTENT_TYPE`]): no secret, length, token or stack.
+    pub body: String,
+    /// The error's code.
+    pub code: ErrorCode,
+    /// The line to write to the Worker's error log.
+    pub log: String,
+}
+
+impl Answer {
+    /// The `Content-Type` of [`Answer::body`].
+    pub const CONTENT_TYPE: &'static str = "text/plain; charset=utf-8";
+
+    /// The answer to an error: the one mapping from failure to response, for every runtime.
+    #[must_use]
+    pub fn for_error(err: &Error) -> Answer {
+        let (body, log) = match err.code() {
+            ErrorCode::Config => {
+                let binding = err.binding().unwrap_or("the JWT_SESSION_* settings");
+                (format!("Server misconfigured: check {binding} (details in the Worker's log)\n"), "misconfigured")
+            }
+            _ => ("Internal Server Error: the session could not be saved\n".to_owned(), "session not saved"),
+        };
+        Answer { status: 500, body, code: err.code(), log: format!("{LOG_PREFIX}{log}: {err}") }
+    }
+}
+
+/// Everything the response needs, decided by [`JwtSessions::commit_headers`].
+///
+/// Either `answer` is set, and the adapter answers it instead of the handler's response, or
+/// the adapter appends `headers` to the handler's response, in order, each its own header line.
+/// `warning`, when set, goes to the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use]
+pub struct Plan {
+    /// What the lifetime policy decided.
+    pub decision: Decision,
+    /// `(name, value)` pairs to append: `Vary: Cookie` (only when the handler read the session
+    /// and the response does not vary on `Cookie` yet), then each `Set-Cookie`.
+    pub headers: Vec<(&'static str, String)>,
+    /// The answer that replaces the handler's response, when the session cannot be saved.
+    pub answer: Option<Answer>,
+    /// A line for the log that changes nothing in the response.
+    pub warning: Option<String>,
+}
+
+impl Plan {
+    /// The `Set-Cookie` values of the plan, in order.
+    pub fn set_cookies(&self) -> impl Iterator<Item = &str> {
+        self.headers.iter().filter(|(name, _)| *name == "Set-Cookie").map(|(_, value)| value.as_str())
+    }
+
+    /// Whether the plan adds `Vary: Cookie`.
+    #[must_use]
+    pub fn varies(&self) -> bool {
+        self.headers.iter().any(|(name, _)| *name == "Vary")
+    }
+
+    fn answer(err: &Error) -> Plan {
+        Plan { decision: Decision::Nothing, headers: Vec::new(), answer: Some(Answer::for_error(err)), warning: None }
+    }
+}
+
+/// The log line for a session cookie that failed verification: its code, never the cookie.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{engine::rejected_log, ErrorCode};
+/// assert_eq!(rejected_log(ErrorCode::Expired), "worker-jwt-session: session cookie rejected: expired");
+/// ```
+#[must_use]
+pub fn rejected_log(code: ErrorCode) -> String {
+    format!("{LOG_PREFIX}session cookie rejected: {code}")
+}
+
+/// Sessions configuration and engine: build once (per isolate), then
+/// [`load_cookie_header`](JwtSessions::load_cookie_header) on the way in and
+/// [`commit_headers`](JwtSessions::commit_headers) on the way out.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::engine::{ResponseInfo, Scheme};
+/// use worker_jwt_session::JwtSessions;
+/// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+/// let now_secs = 1_700_000_000;
+/// // First request: no cookie.
+/// let session = sessions.load_cookie_header(None, now_secs);
+/// session.insert("counter", 1)?;
+/// let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), now_secs, Scheme::Https);
+/// let set_cookie = plan.set_cookies().next().unwrap();
+/// assert!(set_cookie.starts_with("jwtsession=eyJ"));
+/// // Next request: the browser sends the cookie back.
+/// let cookie = set_cookie.split(';').next().unwrap();
+/// let session = sessions.load_cookie_header(Some(cookie), now_secs + 5);
+/// assert_eq!(session.get::<u32>("counter")?, Some(1));
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct JwtSessions {
+    pub(crate) keys: KeyRing,
+    pub(crate) algorithm: Algorithm,
+    pub(crate) validation: Validation,
+    pub(crate) lifetime: Lifetime,
+    pub(crate) cookie: CookieOptions,
+}
+
+impl JwtSessions {
+    /// The cookie options in force.
+    pub fn cookie_options(&self) -> &CookieOptions {
+        &self.cookie
+    }
+
+    /// The lifetimes in force.
+    pub fn lifetime(&self) -> &Lifetime {
+        &self.lifetime
+    }
+
+    /// What tokens must satisfy.
+    pub fn validation(&self) -> &Validation {
+        &self.validation
+    }
+
+    /// The key ring.
+    pub fn keys(&self) -> &KeyRing {
+        &self.keys
+    }
+
+    /// The signing algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// Reads the session from a request's `Cookie` header at `now_secs` (seconds since the Unix
+    /// epoch).
+    ///
+    /// Never fails: every cookie of the session's name is tried in order (each whole cookie,
+    /// then the chunks put back together) and the first that verifies wins; when none does, the
+    /// session is empty and [`Session::rejected`] tells why (log it with [`rejected_log`]).
+    /// Identical candidates are tried once, a signature of the wrong length costs no hashing,
+    /// and the bytes hashed per request are bounded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{ErrorCode, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// let s = sessions.load_cookie_header(Some("theme=dark; jwtsession=garbage"), 0);
+    /// assert!(s.is_empty());
+    /// assert_eq!(s.rejected(), Some(ErrorCode::Malformed));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn load_cookie_header(&self, cookie_header: Option<&str>, now_secs: u64) -> Session {
+        let Some(header) = cookie_header else { return Session::new() };
+        let found = cookie::session_cookies(header, &self.cookie.name, self.cookie.max_chunks);
+        let mut budget = self.validation.max_token_bytes.saturating_mul(self.keys.len() + MAC_BUDGET_SPARE_TOKENS);
+        let mut first_error = None;
+        let mut chunks_rejected = false;
+        let mut longest_chunks_incomplete = None;
+        for candidate in &found.candidates {
+            match jwt::verify_within(&candidate.token, &self.keys, &self.validation, now_secs, &mut budget) {
+                Ok(verified) => return Session::from_verified(verified, found.present),
+                Err(err) => {
+                    first_error.get_or_insert(err.code());
+                    if let Source::Chunks { incomplete, .. } = candidate.source {
+                        chunks_rejected = true;
+                        longest_chunks_incomplete.get_or_insert(incomplete);
+                    }
+                    if err.code() == ErrorCode::TooLarge && budget == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+        let code = if longest_chunks_incomplete == Some(true) { Some(ErrorCode::Incomplete) } else { first_error };
+        let mut present = found.present;
+        if chunks_rejected {
+            // A planted or cut-short chunk must not let this response log the user out: chunks
+            // that did not verify are left for the browser to expire on its own.
+            present.retain(|name| !cookie::is_chunk_name(name, &self.cookie.name));
+        }
+        Session::from_rejected(code, present)
+    }
+
+    /// Verifies one token exactly as [`load_cookie_header`](JwtSessions::load_cookie_header)
+    /// verifies a cookie's value (size, algorithms, keys, time claims, absolute lifetime), and
+    /// gives its claims: what the CLI's `verify` prints.
+    ///
+    /// # Errors
+    ///
+    /// The code of the first failing check, as in [`jwt::verify`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{ErrorCode, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// assert_eq!(sessions.verify_token("a.b.c", 0).unwrap_err().code(), ErrorCode::BadBase64);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn verify_token(&self, token: &str, now_secs: u64) -> Result<jwt::Claims, Error> {
+        jwt::verify(token, &self.keys, &self.validation, now_secs).map(|verified| verified.claims)
+    }
+
+    /// Decides everything the response carries for `session`: the `Vary` and `Set-Cookie`
+    /// headers to append, or the answer to give instead when the session cannot be saved.
+    ///
+    /// `response` describes the handler's response (a 5xx commits nothing); `scheme` is the
+    /// request's (for `Secure` in the automatic mode). Call it only when the handler succeeded:
+    /// a failed handler commits nothing, and the old cookie stays valid.
+    ///
+    /// A session too large for `max_chunks` cookies, or holding data a token cannot carry, is
+    /// not dropped silently: the plan's [`answer`](Plan::answer) is a 500 and its log says why.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::engine::{ResponseInfo, Scheme};
+    /// use worker_jwt_session::{policy::Decision, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// let s = sessions.load_cookie_header(None, 0);
+    /// let plan = sessions.commit_headers(&s, &ResponseInfo::status(200), 0, Scheme::Https);
+    /// assert_eq!(plan.decision, Decision::Nothing); // an empty new session sets no cookie
+    /// assert!(plan.headers.is_empty());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn commit_headers(
+        &self,
+        session: &Session,
+        response: &ResponseInfo<'_>,
+        now_secs: u64,
+        scheme: Scheme,
+    ) -> Plan {
+        match self.decide(session, response.status, now_secs, scheme) {
+            Ok((decision, set_cookies, accessed)) => {
+                let mut headers = Vec::with_capacity(set_cookies.len() + 1);
+                if accessed && !response.vary.is_some_and(varies_on_cookie) {
+                    headers.push(("Vary", "Cookie".to_owned()));
+                }
+                let warning = size_warning(&set_cookies);
+                headers.extend(set_cookies.into_iter().map(|value| ("Set-Cookie", value)));
+                Plan { decision, headers, answer: None, warning }
+            }
+            Err(err) => Plan::answer(&err),
+        }
+    }
+
+    fn decide(
+        &self,
+        session: &Session,
+        status: u16,
+        now_secs: u64,
+        scheme: Scheme,
+    ) -> Result<(Decision, Vec<String>, bool), Error> {
+        let snap = session.snapshot();
+        let outcome = Outcome {
+            origin: snap.origin,
+            had_cookie: !snap.present.is_empty(),
+            empty: snap.data.is_empty(),
+            modified: snap.modified,
+            destroyed: snap.destroyed,
+            regenerated: snap.regenerated,
+            status,
+        };
+        let decision = policy::decide(&outcome, &self.lifetime, now_secs);
+        let https = scheme.is_https();
+        let set_cookies = match decision {
+            Decision::Nothing => Vec::new(),
+            Decision::Expire => cookie::expire_cookies(&self.cookie, &snap.present, https),
+            Decision::Issue => {
+                let keeps_start = !snap.regenerated && matches!(snap.origin, Origin::Valid { .. });
+                let start = if keeps_start { snap.start.unwrap_or(now_secs) } else { now_secs };
+                // A regenerated session already holds its new id; a legacy or foreign token
+                // without one gets one now.
+                let sid = match snap.sid {
+                    Some(sid) => sid,
+                    None => session::new_session_id()?,
+                };
+                let lifetime = self.lifetime.token_lifetime_secs(now_secs, start);
+                let mut claims = snap.data;
+                // A reference the JS handler mutated can nest deeper than a token may hold.
+                for (key, value) in &claims {
+                    session::check_depth(key, value)?;
+                }
+                claims.insert("iat".into(), Value::from(now_secs));
+                claims.insert("exp".into(), Value::from(now_secs.saturating_add(lifetime)));
+                claims.insert(ORIG_IAT.into(), Value::from(start));
+                claims.insert(SID.into(), Value::from(sid));
+                let token = jwt::sign(&claims, &self.keys, self.algorithm)?;
+                cookie::session_set_cookies(&self.cookie, &token, lifetime, now_secs, https, &snap.present)?
+            }
+        };
+        Ok((decision, set_cookies, snap.accessed))
+    }
+}
+
+/// Whether a `Vary` header value already lists `Cookie` (or `*`).
+fn varies_on_cookie(vary: &str) -> bool {
+    vary.split(',').map(str::trim).any(|field| field == "*" || field.eq_ignore_ascii_case("cookie"))
+}
+
+/// A warning when the cookies written need a `Cookie` header larger than common clients and
+/// proxies send; the request that brings them back may arrive cut short (code `incomplete`).
+fn size_warning(set_cookies: &[String]) -> Option<String> {
+    let written: Vec<usize> = set_cookies
+        .iter()
+        .filter(|c| !c.contains("; Max-Age=0;"))
+        .map(|c| c.split(';').next().map_or(0, str::len))
+        .collect();
+    let header_bytes: usize = written.iter().sum::<usize>() + 2 * written.len().saturating_sub(1);
+    (header_bytes > COMMON_COOKIE_HEADER_LIMIT).then(|| {
+        format!(
+            "{LOG_PREFIX}the session now needs a Cookie header of {header_bytes} bytes in {} cookies \
+             (each at most {MAX_COOKIE_BYTES}); curl sends about 8 KB of cookies and nginx accepts an \
+             8 KB header line by default, so some clients will send it cut short: store less in the session",
+            written.len()
+        )
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::time::Duration;
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+    const OLD: &str = "an old secret that is long enough..";
+    const T0: u64 = 1_700_000_000;
+    const OK: ResponseInfo<'static> = ResponseInfo { status: 200, vary: None };
+
+    fn sessions() -> JwtSessions {
+        JwtSessions::builder(SECRET).build().unwrap()
+    }
+
+    fn set_cookies(plan: &Plan) -> Vec<String> {
+        plan.set_cookies().map(str::to_owned).collect()
+    }
+
+    /// The `name=value` pairs a browser would send back for these Set-Cookie values.
+    fn jar(plan: &Plan) -> String {
+        plan.set_cookies()
+            .filter(|c| !c.contains("Max-Age=0"))
+            .map(|c| c.split(';').next().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn token_of(plan: &Plan) -> String {
+        jar(plan).trim_start_matches("jwtsession=").to_string()
+    }
+
+    fn commit(s: &JwtSessions, session: &Session, now: u64) -> Plan {
+        s.commit_headers(session, &OK, now, Scheme::Http)
+    }
+
+    fn counter_request(s: &JwtSessions, cookie: Option<&str>, now: u64) -> (u64, Plan) {
+        let session = s.load_cookie_header(cookie, now);
+        let n = session.get::<u64>("counter").unwrap().unwrap_or(0) + 1;
+        session.insert("counter", n).unwrap();
+        (n, commit(s, &session, now))
+    }
+
+    #[test]
+    fn counter_goes_one_two_three() {
+        let s = sessions();
+        let mut cookie = String::new();
+        for want in 1..=3 {
+            let (n, out) = counter_request(&s, Some(&cookie), T0 + want);
+            assert_eq!(n, want);
+            assert_eq!(set_cookies(&out).len(), 1);
+            assert!(out.varies());
+            cookie = jar(&out);
+        }
+    }
+
+    #[test]
+    fn issued_token_has_iat_exp_and_start() {
+        let s = sessions();
+        let (_, out) = counter_request(&s, None, T0);
+        let claims = jwt::decode_unverified(&token_of(&out)).unwrap();
+        let sid = claims["sid"].as_str().unwrap().to_string();
+        assert_eq!(sid.len(), 22);
+        assert_eq!(
+            Value::Object(claims),
+            json!({"counter": 1, "iat": T0, "exp": T0 + 86400, "orig_iat": T0, "sid": sid})
+        );
+        assert!(set_cookies(&out)[0].contains("Max-Age=86400"));
+    }
+
+    #[test]
+    fn vary_cookie_is_added_once() {
+        let s = sessions();
+        let session = s.load_cookie_header(None, T0);
+        session.insert("a", 1).unwrap();
+        for (vary, added) in [(None, true), (Some("Accept"), true), (Some("accept, Cookie"), false), (Some("*"), false)]
+        {
+            let plan = s.commit_headers(&session, &ResponseInfo { status: 200, vary }, T0, Scheme::Http);
+            assert_eq!(plan.varies(), added, "{vary:?}");
+            assert_eq!(plan.set_cookies().count(), 1);
+        }
+    }
+
+    #[test]
+    fn session_id_is_kept_while_resigned_and_new_after_regenerate() {
+        let s = sessions();
+        let sid_of = |out: &Plan| jwt::decode_unverified(&token_of(out)).unwrap()["sid"].as_str().unwrap().to_string();
+        let (_, first) = counter_request(&s, None, T0);
+        let (_, other) = counter_request(&s, None, T0);
+        assert_ne!(sid_of(&first), sid_of(&other), "two new sessions get two ids");
+        let (_, second) = counter_request(&s, Some(&jar(&first)), T0 + 1);
+        assert_eq!(sid_of(&second), sid_of(&first), "a changed session keeps its id");
+        let session = s.load_cookie_header(Some(&jar(&second)), T0 + 2);
+        assert_eq!(session.id(), Some(sid_of(&first)));
+        session.regenerate();
+        let new_id = session.id().expect("regenerate makes the new id at once");
+        assert_ne!(new_id, sid_of(&first));
+        let third = commit(&s, &session, T0 + 2);
+        assert_eq!(sid_of(&third), new_id, "the id seen after regenerate() is the one saved");
+        assert_eq!(session.insert("sid", "mine").unwrap_err().code(), ErrorCode::ReservedClaim);
+    }
+
+    #[test]
+    fn tampered_cookie_gives_a_fresh_session_and_is_replaced() {
+        let s = sessions();
+        let (_, out) = counter_request(&s, None, T0);
+        let good = jar(&out);
+        let tampered = good.replacen("eyJjb3VudGVyIjox", "eyJjb3VudGVyIjo5", 1);
+        assert_ne!(good, tampered);
+        let session = s.load_cookie_header(Some(&tampered), T0 + 1);
+        assert!(session.is_empty());
+        assert_eq!(session.rejected(), Some(ErrorCode::BadSignature));
+        let (n, out) = counter_request(&s, Some(&tampered), T0 + 1);
+        assert_eq!(n, 1);
+        assert_eq!(set_cookies(&out).len(), 1);
+    }
+
+    #[test]
+    fn invalid_cookie_on_an_untouched_session_is_expired() {
+        let s = sessions();
+        let session = s.load_cookie_header(Some("jwtsession=x.y.z"), T0);
+        let out = commit(&s, &session, T0);
+        assert_eq!(out.decision, Decision::Expire);
+        assert!(set_cookies(&out)[0].starts_with("jwtsession=;"));
+        assert!(!out.varies());
+    }
+
+    #[test]
+    fn read_only_request_sets_nothing_until_refresh_after() {
+        let s = JwtSessions::builder(SECRET)
+            .max_age(Duration::from_secs(100))
+            .refresh_after(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let (_, out) = counter_request(&s, None, T0);
+        let cookie = jar(&out);
+        let read = |now| {
+            let session = s.load_cookie_header(Some(&cookie), now);
+            assert_eq!(session.get::<u64>("counter").unwrap(), Some(1));
+            commit(&s, &session, now)
+        };
+        let early = read(T0 + 9);
+        assert_eq!((early.decision, early.set_cookies().count(), early.varies()), (Decision::Nothing, 0, true));
+        let late = read(T0 + 10);
+        assert_eq!(late.decision, Decision::Issue);
+        let claims = jwt::decode_unverified(&token_of(&late)).unwrap();
+        assert_eq!(claims["exp"], T0 + 110);
+        assert_eq!(claims["orig_iat"], T0);
+    }
+
+    #[test]
+    fn previous_secret_is_accepted_and_resigned_with_the_current_one() {
+        let old = JwtSessions::builder(OLD).build().unwrap();
+        let (_, out) = counter_request(&old, None, T0);
+        let cookie = jar(&out);
+        let rotated = JwtSessions::builder(SECRET).previous_secret(OLD).build().unwrap();
+        let session = rotated.load_cookie_header(Some(&cookie), T0 + 1);
+        assert_eq!(session.get::<u64>("counter").unwrap(), Some(1));
+        let out = commit(&rotated, &session, T0 + 1);
+        assert_eq!(out.decision, Decision::Issue);
+        let new_cookie = jar(&out);
+        let current_only = sessions();
+        assert_eq!(current_only.load_cookie_header(Some(&new_cookie), T0 + 2).get::<u64>("counter").unwrap(), Some(1));
+        assert_eq!(current_only.load_cookie_header(Some(&cookie), T0 + 2).rejected(), Some(ErrorCode::BadSignature));
+    }
+
+    const WSGI_COOKIE: &str = "jwtsession=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
+    const WSGI_SECRET: &str = "Use something big and randomly-generated here";
+
+    #[test]
+    fn legacy_wsgi_cookie_is_reissued_with_exp() {
+        let s = JwtSessions::builder(WSGI_SECRET).allow_legacy_tokens(true).build().unwrap();
+        let session = s.load_cookie_header(Some(WSGI_COOKIE), T0);
+        assert_eq!(session.get::<u64>("counter").unwrap(), Some(1));
+        let out = commit(&s, &session, T0);
+        assert_eq!(out.decision, Decision::Issue);
+        let claims = jwt::decode_unverified(&token_of(&out)).unwrap();
+        assert_eq!(claims["exp"], T0 + 86400);
+        let strict = JwtSessions::builder(WSGI_SECRET).build().unwrap();
+        assert_eq!(strict.load_cookie_header(Some(WSGI_COOKIE), T0).rejected(), Some(ErrorCode::MissingExp));
+    }
+
+    #[test]
+    fn legacy_cookie_cannot_pass_an_absolute_lifetime_it_cannot_prove() {
+        // The Python middleware's cookie has no iat: a hundred years on it must not be
+        // re-issued as a fresh session when an absolute lifetime is set.
+        let s = JwtSessions::builder(WSGI_SECRET)
+            .allow_legacy_tokens(true)
+            .absolute_lifetime(Some(Duration::from_secs(3600)))
+            .build()
+            .unwrap();
+        let session = s.load_cookie_header(Some(WSGI_COOKIE), T0 + 100 * 365 * 86400);
+        assert!(session.is_empty());
+        assert_eq!(session.rejected(), Some(ErrorCode::LifetimeExceeded));
+    }
+
+    #[test]
+    fn cookie_tossing_first_valid_cookie_wins() {
+        let s = sessions();
+        let (_, out) = counter_request(&s, None, T0);
+        let good = jar(&out);
+        let header = format!("jwtsession=forged.by.sibling; {good}");
+        assert_eq!(s.load_cookie_header(Some(&header), T0).get::<u64>("counter").unwrap(), Some(1));
+        let header = format!("{good}; jwtsession=forged.by.sibling");
+        assert_eq!(s.load_cookie_header(Some(&header), T0).get::<u64>("counter").unwrap(), Some(1));
+    }
+
+    #[test]
+    fn destroy_expires_and_server_errors_keep_the_old_cookie() {
+        let s = sessions();
+        let (_, out) = counter_request(&s, None, T0);
+        let cookie = jar(&out);
+        let session = s.load_cookie_header(Some(&cookie), T0 + 1);
+        session.destroy();
+        let failed = s.commit_headers(&session, &ResponseInfo::status(500), T0 + 1, Scheme::Http);
+        assert_eq!(failed.set_cookies().count(), 0);
+        let out = commit(&s, &session, T0 + 1);
+        assert_eq!(out.decision, Decision::Expire);
+        assert!(set_cookies(&out)[0].contains("Max-Age=0"));
+    }
+
+    fn big_session(s: &JwtSessions, len: usize) -> (String, Plan) {
+        let session = s.load_cookie_header(None, T0);
+        let big: String = (0..len).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        session.insert("big", &big).unwrap();
+        let out = s.commit_headers(&session, &OK, T0, Scheme::Https);
+        (big, out)
+    }
+
+    #[test]
+    fn large_session_goes_out_in_chunks_and_comes_back_whole() {
+        let s = sessions();
+        let (big, out) = big_session(&s, 9000);
+        let written = set_cookies(&out);
+        assert!(written.len() >= 3, "{}", written.len());
+        assert!(written.iter().all(|c| c.contains("; Secure")));
+        let back = s.load_cookie_header(Some(&jar(&out)), T0 + 1);
+        assert_eq!(back.get::<String>("big").unwrap().as_deref(), Some(big.as_str()));
+        // Shrinking again writes the plain cookie and expires every chunk.
+        back.insert("big", "small").unwrap();
+        let out2 = s.commit_headers(&back, &OK, T0 + 1, Scheme::Https);
+        let expired = out2.set_cookies().filter(|c| c.contains("Max-Age=0")).count();
+        assert_eq!(expired, written.len());
+    }
+
+    #[test]
+    fn a_planted_chunk_does_not_destroy_a_genuine_chunked_session() {
+        let s = sessions();
+        let (big, out) = big_session(&s, 9000);
+        let genuine = jar(&out);
+        assert!(genuine.contains("jwtsession.2="), "a 3-chunk session");
+        for header in [
+            format!("{genuine}; jwtsession.3=AAAA"),
+            format!("jwtsession.1=AAAA; {genuine}"),
+            format!("{genuine}; jwtsession.0=AAAA; jwtsession.2=AAAA"),
+        ] {
+            let back = s.load_cookie_header(Some(&header), T0 + 1);
+            assert_eq!(back.get::<String>("big").unwrap().as_deref(), Some(big.as_str()), "{header:.40}");
+            // Read only: nothing is expired.
+            assert_eq!(s.commit_headers(&back, &OK, T0 + 1, Scheme::Https).set_cookies().count(), 0);
+        }
+    }
+
+    #[test]
+    fn chunks_of_a_rejected_reassembly_are_never_expired() {
+        let s = sessions();
+        let (_, out) = big_session(&s, 9000);
+        // Every chunk tampered: nothing verifies, and the response must not log anyone out
+        // by expiring chunks it could not verify.
+        let tampered = jar(&out).replace("jwtsession.1=", "jwtsession.1=x");
+        let session = s.load_cookie_header(Some(&format!("jwtsession=junk; {tampered}")), T0 + 1);
+        assert!(session.is_empty());
+        let plan = commit(&s, &session, T0 + 1);
+        let expired: Vec<&str> = plan.set_cookies().collect();
+        assert_eq!(expired.len(), 1, "{expired:?}");
+        assert!(expired[0].starts_with("jwtsession=;"));
+    }
+
+    #[test]
+    fn a_chunk_set_cut_short_is_incomplete_not_garbage() {
+        let s = sessions();
+        let (_, out) = big_session(&s, 6000);
+        let cookie = jar(&out);
+        let first_only = cookie.split("; ").next().unwrap();
+        assert!(first_only.starts_with("jwtsession.0="));
+        let session = s.load_cookie_header(Some(first_only), T0 + 1);
+        assert!(session.is_empty());
+        assert_eq!(session.rejected(), Some(ErrorCode::Incomplete));
+    }
+
+    #[test]
+    fn identical_bad_candidates_cost_one_verification() {
+        let s = JwtSessions::builder(SECRET)
+            .previous_secret(OLD)
+            .previous_secret("a third secret that is also long enough")
+            .build()
+            .unwrap();
+        // A well-formed 16 KB token with a 32-byte signature, sent 16 times.
+        let payload = jwt::b64_encode(format!("{{\"x\":\"{}\"}}", "a".repeat(11_000)).as_bytes());
+        let token = format!("eyJhbGciOiJIUzI1NiJ9.{payload}.{}", jwt::b64_encode(&[7u8; 32]));
+        let header = vec![format!("jwtsession={token}"); 16].join("; ");
+        let mut budget = usize::MAX;
+        let before = budget;
+        let _ = jwt::verify_within(&token, s.keys(), s.validation(), T0, &mut budget);
+        let one = before - budget;
+        assert_eq!(one, (token.len() - token.rsplit('.').next().unwrap().len() - 1) * 3, "each key once");
+        let session = s.load_cookie_header(Some(&header), T0);
+        assert_eq!(session.rejected(), Some(ErrorCode::BadSignature));
+    }
+
+    #[test]
+    fn hashing_per_request_is_bounded() {
+        let s = sessions();
+        // 16 distinct well-formed fakes of full size: only a bounded number is hashed.
+        let fakes: Vec<String> = (0..16u8)
+            .map(|i| {
+                let payload = jwt::b64_encode(
+                    format!("{{\"x\":\"{}\"}}", char::from(b'a' + i).to_string().repeat(2500)).as_bytes(),
+                );
+                format!("jwtsession=eyJhbGciOiJIUzI1NiJ9.{payload}.{}", jwt::b64_encode(&[i; 32]))
+            })
+            .collect();
+        let session = s.load_cookie_header(Some(&fakes.join("; ")), T0);
+        assert!(session.is_empty());
+        let mut budget = s.validation().max_token_bytes * (1 + MAC_BUDGET_SPARE_TOKENS);
+        let mut hashed = 0;
+        for fake in &fakes {
+            let token = fake.trim_start_matches("jwtsession=");
+            let before = budget;
+            if jwt::verify_within(token, s.keys(), s.validation(), T0, &mut budget).unwrap_err().code()
+                == ErrorCode::TooLarge
+            {
+                break;
+            }
+            hashed += before - budget;
+        }
+        assert!(hashed <= s.validation().max_token_bytes * (1 + MAC_BUDGET_SPARE_TOKENS), "{hashed}");
+    }
+
+    #[test]
+    fn too_large_session_is_a_500_not_a_silent_loss() {
+        let s = JwtSessions::builder(SECRET).max_chunks(1).build().unwrap();
+        let session = s.load_cookie_header(None, T0);
+        session.insert("big", "x".repeat(5000)).unwrap();
+        let plan = s.commit_headers(&session, &OK, T0, Scheme::Https);
+        let answer = plan.answer.expect("a 500 answer");
+        assert_eq!((answer.status, answer.code), (500, ErrorCode::TooLarge));
+        assert_eq!(answer.body, "Internal Server Error: the session could not be saved\n");
+        assert!(answer.log.starts_with("worker-jwt-session: session not saved: too_large: "), "{}", answer.log);
+        assert!(plan.headers.is_empty());
+    }
+
+    #[test]
+    fn a_session_past_common_header_limits_is_saved_with_a_warning() {
+        let s = sessions();
+        let (_, small) = big_session(&s, 3000);
+        assert_eq!(small.warning, None);
+        let (_, large) = big_session(&s, 9000);
+        assert!(large.answer.is_none());
+        let warning = large.warning.expect("a warning past 8 KB of cookies");
+        assert!(warning.starts_with(LOG_PREFIX) && warning.contains("curl"), "{warning}");
+    }
+
+    #[test]
+    fn absolute_lifetime_drops_an_active_session() {
+        let s = JwtSessions::builder(SECRET)
+            .max_age(Duration::from_secs(100))
+            .refresh_after(Duration::from_secs(10))
+            .absolute_lifetime(Some(Duration::from_secs(150)))
+            .leeway(Duration::ZERO)
+            .build()
+            .unwrap();
+        let (_, out) = counter_request(&s, None, T0);
+        let mut cookie = jar(&out);
+        for now in [T0 + 50, T0 + 100, T0 + 140] {
+            let (n, out) = counter_request(&s, Some(&cookie), now);
+            assert!(n > 1, "at {now}");
+            cookie = jar(&out);
+        }
+        // The last token's exp was cut to the absolute end (T0 + 150).
+        let session = s.load_cookie_header(Some(&cookie), T0 + 151);
+        assert!(session.is_empty());
+        assert_eq!(session.rejected(), Some(ErrorCode::Expired));
+    }
+
+    #[test]
+    fn configuration_answers_name_the_binding_only() {
+        let err = JwtSessions::from_vars(|n| (n == "JWT_SESSION_SECRET").then(|| "too-short".to_string())).unwrap_err();
+        let answer = Answer::for_error(&err);
+        assert_eq!(answer.body, "Server misconfigured: check JWT_SESSION_SECRET (details in the Worker's log)\n");
+        assert!(!answer.log.contains("too-short") && !answer.log.contains('9'), "{}", answer.log);
+        let cookie = JwtSessions::from_vars(|n| match n {
+            "JWT_SESSION_SECRET" => Some(SECRET.to_string()),
+            "JWT_SESSION_SAME_SITE" => Some("sometimes".to_string()),
+            _ => None,
+        })
+        .unwrap_err();
+        assert!(Answer::for_error(&cookie).body.contains("check JWT_SESSION_SAME_SITE "));
+    }
+}
