@@ -1,8 +1,8 @@
 // worker-jwt-session/hono: `app.use(jwtSession())`, then `c.get("session")` in handlers.
 // The same engine and rules as `worker-jwt-session/worker`; this file only adapts to Hono.
-import { commitSession, engineFor, loadSession, misconfigured, SessionError } from "./worker.js";
+import { commitSession, configured, discardSession, loadSession, misconfigured } from "./worker.js";
 
-export { Session, SessionError } from "./worker.js";
+export { MAX_VALUE_DEPTH, Session, SessionError } from "./worker.js";
 
 /**
  * Hono middleware: loads the session before the handlers, commits it after them.
@@ -10,21 +10,29 @@ export { Session, SessionError } from "./worker.js";
  */
 export function jwtSession(options) {
   return async function jwtSessionMiddleware(c, next) {
-    let engine;
-    try {
-      engine = engineFor(c.env, options);
-    } catch (err) {
-      if (err instanceof SessionError && err.code === "config") return misconfigured(err);
-      throw err;
-    }
+    const { engine, answer } = configured(c.env, options);
+    if (answer) return misconfigured(answer);
     const state = loadSession(engine, c.req.raw);
     c.set("session", state.session);
-    await next();
+    try {
+      await next();
+    } catch (err) {
+      // Hono's compose catches handler errors and sets c.error; this is for anything else.
+      discardSession(state);
+      throw err;
+    }
     if (c.error) {
       // The handler failed: commit nothing, the old cookie stays valid.
-      state.loaded.free();
+      discardSession(state);
       return;
     }
-    c.res = commitSession(engine, state, c.req.raw, c.res);
+    const res = commitSession(engine, state, c.req.raw, c.res);
+    if (res !== c.res) {
+      // A copy (of an immutable response) or the engine's answer replaces the response as it
+      // is: assigning over a response makes Hono merge the old one's headers into the new one
+      // (its Set-Cookie lines replacing ours), so clear it first.
+      c.res = undefined;
+      c.res = res;
+    }
   };
 }

@@ -2,7 +2,10 @@
 export type SessionErrorCode =
   | "malformed" | "bad_base64" | "bad_json" | "unsupported_algorithm" | "unknown_key"
   | "bad_signature" | "expired" | "not_yet_valid" | "issued_in_future" | "missing_exp"
-  | "lifetime_exceeded" | "too_large" | "config" | "reserved_claim";
+  | "lifetime_exceeded" | "too_large" | "config" | "reserved_claim" | "incomplete";
+
+/** How deep a session value may nest (a number is depth 0, `[1]` is 1): `set` refuses deeper values. */
+export const MAX_VALUE_DEPTH: number;
 
 /** An error from the engine; `code` is stable, the message is for people. */
 export class SessionError extends Error {
@@ -14,20 +17,35 @@ export class SessionError extends Error {
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type SessionData = Record<string, JsonValue>;
 
-/** The session a handler reads and changes: a JSON object, signed into the cookie on the way out. */
+/**
+ * The session a handler reads and changes: a JSON object, signed into the cookie on the way out.
+ * Only the keys the handler changed are sent to the engine (compared by their JSON), so every
+ * other value goes out exactly as it came in (integers above 2^53 too).
+ */
 export class Session<T extends SessionData = SessionData> {
-  /** The session's id (`sid`): readable in the cookie, so never a secret; undefined before the first save. */
+  /**
+   * The session's id (`sid`): readable in the cookie, so never a secret; undefined for a new
+   * session before its first save. It changes at `regenerate()`, visible here at once.
+   */
   readonly id: string | undefined;
+  /** The value under `key`. Changes made through the object or array it returns are saved too. */
   get<K extends keyof T & string>(key: K): T[K] | undefined;
   has(key: keyof T & string): boolean;
-  /** @throws {SessionError} `reserved_claim` for iat/exp/nbf/orig_iat/sid, `bad_json` for values JSON cannot hold. */
+  /**
+   * Stores a copy of `value` (`__proto__` is stored as data like any key).
+   * @throws {SessionError} `reserved_claim` for iat/exp/nbf/orig_iat/sid; `bad_json` for a key
+   * that is not a string (as `["exp"]`) or holds a lone surrogate, and for a value JSON cannot
+   * hold (undefined, a function, a BigInt, a cycle), with a lone surrogate in any string, or
+   * nested deeper than {@link MAX_VALUE_DEPTH}.
+   */
   set<K extends keyof T & string>(key: K, value: T[K]): this;
   delete(key: keyof T & string): boolean;
   clear(): void;
   /** Ends the session: the response expires the cookie. */
   destroy(): void;
-  /** Starts a new session with the same data (new start time), e.g. after login. */
+  /** Starts a new session with the same data: a new `id` (at once) and start time, e.g. after login. */
   regenerate(): void;
+  /** Whether the response saves a change: a value that differs from what came in, a destroy or a regenerate. */
   isModified(): boolean;
   toJSON(): Partial<T>;
 }

@@ -1,53 +1,46 @@
 // worker-jwt-session/worker: sessions for JavaScript and TypeScript Workers, driven by the
 // same Rust engine as the Rust middleware (compiled to wasm). This file only glues: every
-// verification, policy decision and Set-Cookie is made in Rust, with one call per direction.
+// verification, policy decision, Set-Cookie, error answer and log line comes from Rust, with
+// one call per direction.
 import wasmModule from "./engine/worker_jwt_session_bg.wasm";
-import { initSync, Engine } from "./engine/worker_jwt_session.js";
+import {
+  configure,
+  initSync,
+  maxValueDepth,
+  optionTable,
+  reservedClaims,
+  unknownOptionAnswer,
+  unsavedAnswer,
+} from "./engine/worker_jwt_session.js";
 
 // workerd refuses to compile wasm from bytes at run time; a wasm import is a compiled Module.
 initSync({ module: wasmModule });
 
+// Bit flags of the engine's commit.
 const ACCESSED = 1;
 const DESTROYED = 2;
-const REGENERATED = 4;
-const RESERVED = new Set(Engine.reservedClaims());
+const RESERVED = new Set(reservedClaims());
 const PREFIX = "JWT_SESSION_";
+/** Options by JS name → binding, from the engine's option table (config::SETTINGS). */
+const OPTION_BINDINGS = new Map(JSON.parse(optionTable()).map((row) => [row.jsName, row.binding]));
 
-/** Options, each the camelCase of a `JWT_SESSION_*` binding; they override the bindings. */
-const OPTION_BINDINGS = {
-  secret: "SECRET",
-  previousSecrets: "PREVIOUS_SECRETS",
-  cookie: "COOKIE",
-  maxAge: "MAX_AGE",
-  refreshAfter: "REFRESH_AFTER",
-  absoluteLifetime: "ABSOLUTE_LIFETIME",
-  leeway: "LEEWAY",
-  algorithm: "ALGORITHM",
-  algorithms: "ALGORITHMS",
-  allowLegacy: "ALLOW_LEGACY",
-  path: "PATH",
-  domain: "DOMAIN",
-  sameSite: "SAME_SITE",
-  secure: "SECURE",
-  httpOnly: "HTTP_ONLY",
-  partitioned: "PARTITIONED",
-  maxChunks: "MAX_CHUNKS",
-};
+/** How deep a session value may nest (a number is depth 0, `[1]` depth 1): the engine's limit. */
+export const MAX_VALUE_DEPTH = maxValueDepth();
 
 /** An error from the engine, with the stable `code` of the Rust API and the CLI. */
 export class SessionError extends Error {
   constructor(code, message) {
-    super(message);
+    super(`${code}: ${message}`);
     this.name = "SessionError";
     this.code = code;
   }
 }
 
-function toSessionError(err) {
-  if (err instanceof SessionError) return err;
-  const text = String(err?.message ?? err);
-  const m = /^([a-z_0-9]+): /.exec(text);
-  return m ? new SessionError(m[1], text) : err;
+/** A plain copy of an engine answer (a wasm object), freed at once. */
+function answerOf(js) {
+  const answer = { status: js.status, body: js.body, contentType: js.contentType, code: js.code, log: js.log };
+  js.free();
+  return answer;
 }
 
 function settingsFrom(env, options) {
@@ -56,68 +49,117 @@ function settingsFrom(env, options) {
     if (key.startsWith(PREFIX) && value != null && typeof value !== "object") settings[key] = String(value);
   }
   for (const [name, value] of Object.entries(options ?? {})) {
-    const binding = OPTION_BINDINGS[name];
-    if (!binding) throw new SessionError("config", `config: unknown option ${JSON.stringify(name)}`);
+    const binding = OPTION_BINDINGS.get(name);
+    if (!binding) return { answer: answerOf(unknownOptionAnswer(name)) };
     if (value == null) continue;
-    settings[PREFIX + binding] = Array.isArray(value) ? value.join(",") : String(value);
+    settings[binding] = Array.isArray(value) ? value.join(",") : String(value);
   }
-  return JSON.stringify(settings);
+  return { json: JSON.stringify(settings) };
 }
 
 // One engine per env object (one per isolate in production) and options object: on a hit, a
-// request pays two map look-ups; the bindings are read and the key state computed once.
+// request pays two map look-ups; the bindings are read and the key state computed once. A
+// configuration error is kept the same way (its answer is logged on every request).
 const engines = new WeakMap();
 const NO_ENV = {};
 const NO_OPTIONS = {};
 
 /**
- * The configured engine for these bindings and options.
- * @throws {SessionError} code `config`, with a message naming the binding.
+ * The engine for these bindings and options: `{ engine }`, or `{ answer }`, the engine's
+ * answer to the configuration error (`status`, `body`, `contentType`, `code`, `log`).
  */
-export function engineFor(env, options) {
+export function configured(env, options) {
   const envKey = env && typeof env === "object" ? env : NO_ENV;
   let perEnv = engines.get(envKey);
   if (!perEnv) engines.set(envKey, (perEnv = new Map()));
   const optionsKey = options ?? NO_OPTIONS;
-  let engine = perEnv.get(optionsKey);
-  if (!engine) {
-    try {
-      engine = new Engine(settingsFrom(env, options));
-    } catch (err) {
-      throw toSessionError(err);
+  let built = perEnv.get(optionsKey);
+  if (!built) {
+    const settings = settingsFrom(env, options);
+    if (settings.answer) {
+      built = { answer: settings.answer };
+    } else {
+      const setup = configure(settings.json);
+      const engine = setup.takeEngine();
+      const answer = setup.takeAnswer();
+      setup.free();
+      built = engine ? { engine } : { answer: answerOf(answer) };
     }
-    perEnv.set(optionsKey, engine);
+    perEnv.set(optionsKey, built);
   }
-  return engine;
+  return built;
 }
 
-function jsonValue(key, value) {
-  if (value === undefined) throw new SessionError("bad_json", `bad_json: value for ${JSON.stringify(key)} is undefined`);
+/**
+ * The configured engine for these bindings and options.
+ * @throws {SessionError} code `config`, with the engine's `answer` to it.
+ */
+export function engineFor(env, options) {
+  const { engine, answer } = configured(env, options);
+  if (engine) return engine;
+  const err = new SessionError("config", "the JWT_SESSION_* settings are invalid (details in err.answer.log)");
+  err.answer = answer;
+  throw err;
+}
+
+/** Throws the SessionError `bad_json` unless `value` is JSON with well-formed strings and no deeper than the limit. */
+function checkedCopy(key, value) {
+  const fail = (why) => new SessionError("bad_json", `value for ${JSON.stringify(key)} ${why}`);
+  if (value === undefined) throw fail("is undefined");
   let text;
   try {
+    // Also what the engine gets: toJSON() (a Date) applies; a BigInt or a cycle throws.
     text = JSON.stringify(value);
   } catch (err) {
-    throw new SessionError("bad_json", `bad_json: value for ${JSON.stringify(key)} is not JSON (${err.message})`);
+    throw fail(`is not JSON (${err?.message ?? err})`);
   }
-  if (text === undefined) throw new SessionError("bad_json", `bad_json: value for ${JSON.stringify(key)} is not JSON`);
-  return JSON.parse(text);
+  if (text === undefined) throw fail(`is not JSON (${typeof value})`);
+  const copy = JSON.parse(text);
+  // Iterative walk: the depth (a primitive is 0, `[]` is 1) and every string, keys too.
+  const stack = [[copy, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop();
+    if (typeof v === "string") {
+      if (!v.isWellFormed()) throw fail("holds a lone surrogate (not valid Unicode)");
+    } else if (v !== null && typeof v === "object") {
+      if (depth + 1 > MAX_VALUE_DEPTH) throw fail(`nests deeper than ${MAX_VALUE_DEPTH} levels`);
+      for (const k of Object.keys(v)) {
+        if (!Array.isArray(v) && !k.isWellFormed()) throw fail("has a key with a lone surrogate (not valid Unicode)");
+        stack.push([v[k], depth + 1]);
+      }
+    }
+  }
+  return copy;
 }
 
-/** The session a handler reads and changes: a JSON object. */
+/** Stores `value` under `key` as an own data property (`__proto__` too). */
+function define(data, key, value) {
+  Object.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/**
+ * The session a handler reads and changes: a JSON object. The data is parsed when the handler
+ * first reads it; at commit each key's JSON is compared with what it was then, and only the
+ * keys that changed (through `set`, or through an object `get` returned) go to the engine, so
+ * every other value goes out exactly as it came in.
+ */
 export class Session {
+  #loaded;
+  #json;
   #data;
+  #baseline;
   #flags = 0;
-  #touched = false;
-  #original;
+  #regenerated = false;
   #id;
 
-  constructor(json, id) {
-    this.#original = json;
-    this.#data = JSON.parse(json);
-    this.#id = id;
+  /** @internal */
+  constructor(loaded) {
+    this.#loaded = loaded;
+    this.#json = loaded.json;
+    this.#id = loaded.sid;
   }
 
-  /** The session's id (`sid`, readable in the cookie: not a secret), or undefined before the first save. */
+  /** The session's id (`sid`, readable in the cookie: not a secret); it changes at `regenerate()`. */
   get id() {
     this.#flags |= ACCESSED;
     return this.#id;
@@ -125,47 +167,53 @@ export class Session {
 
   #read() {
     this.#flags |= ACCESSED;
+    if (this.#data === undefined) {
+      this.#data = JSON.parse(this.#json);
+      this.#baseline = new Map(Object.keys(this.#data).map((k) => [k, JSON.stringify(this.#data[k])]));
+    }
     return this.#data;
   }
 
-  #write() {
-    this.#touched = true;
-    return this.#read();
-  }
-
-  /** The value under `key`, or undefined. */
+  /** The value under `key`, or undefined. Changes made through it are saved. */
   get(key) {
     const data = this.#read();
-    return Object.hasOwn(data, key) ? data[key] : undefined;
+    return typeof key === "string" && Object.hasOwn(data, key) ? data[key] : undefined;
   }
 
   /** Whether `key` is present. */
   has(key) {
-    return Object.hasOwn(this.#read(), key);
+    return typeof key === "string" && Object.hasOwn(this.#read(), key);
   }
 
-  /** Stores a JSON value; `iat`, `exp`, `nbf`, `orig_iat` and `sid` are managed and refused. */
+  /**
+   * Stores a copy of a JSON value.
+   * @throws {SessionError} `reserved_claim` for `iat`, `exp`, `nbf`, `orig_iat`, `sid`;
+   *   `bad_json` for a key that is not a string (a JSON object's keys are strings) or holds a
+   *   lone surrogate, and for a value JSON cannot hold (undefined, a function, a BigInt, a
+   *   cycle), with a lone surrogate in a string, or nested deeper than `MAX_VALUE_DEPTH`.
+   */
   set(key, value) {
-    if (RESERVED.has(key)) {
-      throw new SessionError("reserved_claim", `reserved_claim: ${JSON.stringify(key)} is managed by worker-jwt-session`);
+    if (typeof key !== "string") {
+      throw new SessionError("bad_json", `a session key must be a string, not ${Array.isArray(key) ? "an array" : typeof key}`);
     }
-    const json = jsonValue(key, value);
-    this.#write()[key] = json;
+    if (RESERVED.has(key)) throw new SessionError("reserved_claim", `${JSON.stringify(key)} is managed by worker-jwt-session`);
+    if (!key.isWellFormed()) throw new SessionError("bad_json", "a session key holds a lone surrogate (not valid Unicode)");
+    define(this.#read(), key, checkedCopy(key, value));
     return this;
   }
 
   /** Removes `key`; true when it was there. */
   delete(key) {
-    const data = this.#write();
-    const had = Object.hasOwn(data, key);
+    const data = this.#read();
+    if (typeof key !== "string" || !Object.hasOwn(data, key)) return false;
     delete data[key];
-    return had;
+    return true;
   }
 
   /** Removes every value. */
   clear() {
-    this.#write();
-    this.#data = {};
+    const data = this.#read();
+    for (const key of Object.keys(data)) delete data[key];
   }
 
   /** Ends the session: the response expires the cookie. */
@@ -174,82 +222,134 @@ export class Session {
     this.#flags |= DESTROYED;
   }
 
-  /** Starts a new session with the same data (new start time), e.g. after login. */
+  /** Starts a new session with the same data: a new id (`id` shows it at once), a new start time. For use after login. */
   regenerate() {
-    this.#flags = (this.#flags | REGENERATED) & ~DESTROYED;
-    this.#write();
+    this.#read();
+    this.#flags &= ~DESTROYED;
+    this.#regenerated = true;
+    this.#id = this.#loaded.regenerate();
   }
 
-  /** Whether the data differs from what came in, or the session was destroyed/regenerated. */
+  /** Whether the response will save a change: data that differs from what came in, or a destroy/regenerate. */
   isModified() {
-    return (this.#flags & (DESTROYED | REGENERATED)) !== 0 || JSON.stringify(this.#data) !== this.#original;
+    if (this.#flags & DESTROYED || this.#regenerated) return true;
+    try {
+      const { set, removed } = this.#changes();
+      return set.length > 0 || removed.length > 0;
+    } catch {
+      return true;
+    }
   }
 
   /** A copy of the data. */
   toJSON() {
-    return structuredClone(this.#read());
+    return JSON.parse(JSON.stringify(this.#read()));
   }
 
-  /** @internal what the engine needs on the way out. */
-  static commitArgs(session) {
-    return [session.#touched ? JSON.stringify(session.#data) : undefined, session.#flags];
+  /** The keys whose JSON differs from what came in, with their new JSON; the keys removed. */
+  #changes() {
+    const set = [];
+    const values = [];
+    const removed = [];
+    if (this.#data === undefined) return { set, values, removed };
+    for (const key of Object.keys(this.#data)) {
+      const text = JSON.stringify(this.#data[key]);
+      if (this.#baseline.get(key) !== text) {
+        set.push(key);
+        // undefined (a value replaced by a function through a reference) is not JSON: the engine says so.
+        values.push(text ?? "undefined");
+      }
+    }
+    for (const key of this.#baseline.keys()) if (!Object.hasOwn(this.#data, key)) removed.push(key);
+    return { set, values, removed };
+  }
+
+  /** @internal the engine's plan for the response (a wasm object), or throws while serializing. */
+  static plan(session, engine, url, status, vary) {
+    const { set, values, removed } = session.#changes();
+    return engine.commit(session.#loaded, set, values, removed, session.#flags, url, status, vary, now());
   }
 }
 
-const isHttps = (request) => request.url.startsWith("https:");
 const now = () => Date.now() / 1000;
 
-/** Reads the request's session. A cookie that fails any check gives an empty session. */
+/**
+ * Reads the request's session: `{ loaded, session }` (the engine's state, the handler's
+ * Session). A cookie that fails any check gives an empty session, and the engine's log line.
+ */
 export function loadSession(engine, request) {
   const loaded = engine.load(request.headers.get("Cookie") ?? undefined, now());
-  const rejected = loaded.rejected;
-  // The code only, never the cookie.
-  if (rejected) console.log(`worker-jwt-session: session cookie rejected: ${rejected}`);
-  return { loaded, session: new Session(loaded.json, loaded.sid) };
+  const log = loaded.rejectedLog;
+  if (log) console.log(log);
+  return { loaded, session: new Session(loaded) };
+}
+
+/** The engine's answer as a Response, its log line in the error log. */
+export function answerResponse(answer) {
+  console.error(answer.log);
+  return new Response(answer.body, { status: answer.status, headers: { "Content-Type": answer.contentType } });
+}
+
+/** Forgets the session without committing anything (the handler failed): the old cookie stays valid. */
+export function discardSession(state) {
+  state.loaded.free();
 }
 
 /**
- * Adds Set-Cookie (each its own header) and `Vary: Cookie` to `response` as the engine decides.
- * A session too large to save becomes a 500 with the reason in the log.
+ * Applies the engine's plan to `response`: its headers appended in order (each Set-Cookie its
+ * own), or the engine's answer instead when the session cannot be saved (a clean 500, with the
+ * reason in the log). Never throws for a session error.
  */
 export function commitSession(engine, { loaded, session }, request, response) {
-  const [json, flags] = Session.commitArgs(session);
-  let out;
+  let vary;
   try {
-    out = engine.commit(loaded, json, flags, isHttps(request), response.status, now());
+    vary = response.headers.get("Vary") ?? undefined;
   } catch (err) {
-    const e = toSessionError(err);
-    console.error(`worker-jwt-session: session not saved: ${e.message}`);
-    if (e.code === "too_large") return new Response("Internal Server Error: the session could not be saved", { status: 500 });
-    throw e;
+    // Not a Response: the handler's bug, not the session's.
+    loaded.free();
+    throw err;
+  }
+  let headers;
+  let answer;
+  let warning;
+  try {
+    const plan = Session.plan(session, engine, request.url, response.status, vary);
+    const js = plan.answer;
+    answer = js && answerOf(js);
+    headers = plan.headers;
+    warning = plan.warning;
+    plan.free();
+  } catch (err) {
+    // The data could not be serialized (a cycle or a BigInt put in through a reference).
+    answer = answerOf(unsavedAnswer(String(err?.message ?? err)));
   } finally {
     loaded.free();
   }
-  const cookies = out.cookies;
-  const vary = out.vary;
-  out.free();
-  if (cookies.length === 0 && !vary) return response;
-  let headers = response.headers;
+  if (answer) return answerResponse(answer);
+  if (warning) console.warn(warning);
+  if (headers.length === 0) return response;
   try {
-    if (vary) headers.append("Vary", "Cookie");
-    for (const c of cookies) headers.append("Set-Cookie", c);
+    appendAll(response.headers, headers);
     return response;
   } catch {
-    // Headers of a response from fetch() are immutable: copy the response once.
+    // Headers of a response from fetch() are immutable (the first append throws, so nothing
+    // was added): copy the response once.
     const copy = new Response(response.body, response);
-    if (vary && !/\bcookie\b/i.test(copy.headers.get("Vary") ?? "")) copy.headers.append("Vary", "Cookie");
-    for (const c of cookies) copy.headers.append("Set-Cookie", c);
+    appendAll(copy.headers, headers);
     return copy;
   }
 }
 
+function appendAll(target, flat) {
+  for (let i = 0; i + 1 < flat.length; i += 2) target.append(flat[i], flat[i + 1]);
+}
+
 /**
- * The 500 answer for a configuration error: the reason goes to the log, the body names only
- * the binding to fix (never a value, nor a secret's length). Same text as the Rust middleware.
+ * The 500 answer to a configuration error, as the engine words it: the body names only the
+ * binding to fix (never a value, nor a secret's length); the reason goes to the log.
  */
-export function misconfigured(err) {
-  console.error(`worker-jwt-session: misconfigured: ${err.message}`);
-  return new Response(Engine.misconfiguredBody(err.message), { status: 500 });
+export function misconfigured(answer) {
+  return answerResponse(answer);
 }
 
 /**
@@ -267,19 +367,14 @@ export function misconfigured(err) {
  */
 export function withJwtSession(handler, options) {
   return async function fetch(request, env, ctx) {
-    let engine;
-    try {
-      engine = engineFor(env, options);
-    } catch (err) {
-      if (err instanceof SessionError && err.code === "config") return misconfigured(err);
-      throw err;
-    }
+    const { engine, answer } = configured(env, options);
+    if (answer) return misconfigured(answer);
     const state = loadSession(engine, request);
     let response;
     try {
       response = await handler(request, env, ctx, state.session);
     } catch (err) {
-      state.loaded.free();
+      discardSession(state);
       throw err;
     }
     return commitSession(engine, state, request, response);

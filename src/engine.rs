@@ -182,7 +182,8 @@ impl Plan {
         self.headers.iter().any(|(name, _)| *name == "Vary")
     }
 
-    fn answer(err: &Error) -> Plan {
+    /// The plan for a failure: the engine's answer instead of the handler's response.
+    pub(crate) fn failure(err: &Error) -> Plan {
         Plan { decision: Decision::Nothing, headers: Vec::new(), answer: Some(Answer::for_error(err)), warning: None }
     }
 }
@@ -368,7 +369,47 @@ impl JwtSessions {
                 headers.extend(set_cookies.into_iter().map(|value| ("Set-Cookie", value)));
                 Plan { decision, headers, answer: None, warning }
             }
-            Err(err) => Plan::answer(&err),
+            Err(err) => Plan::failure(&err),
+        }
+    }
+
+    /// [`commit_headers`](JwtSessions::commit_headers) for a handler that kept the session's
+    /// data outside the [`Session`] (the JS wrapper keeps it as a JS object): its changes are
+    /// applied through the session's own methods first (an equal value stored again is no
+    /// change), unless the response is a 5xx, which commits nothing whatever the changes.
+    /// A change the session refuses (a reserved name, text that is not JSON, a value nested too
+    /// deep) gives the plan's answer, as a session too large does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::engine::{Changes, ResponseInfo, Scheme};
+    /// use worker_jwt_session::{ErrorCode, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// let session = sessions.load_cookie_header(None, 0);
+    /// let changes = Changes { set: vec![("cart".into(), r#"["pear"]"#.into())], ..Changes::default() };
+    /// let plan = sessions.commit_changes(&session, changes, &ResponseInfo::status(200), 0, Scheme::Https);
+    /// assert_eq!(plan.set_cookies().count(), 1);
+    /// let bad = Changes { set: vec![("exp".into(), "1".into())], ..Changes::default() };
+    /// let plan = sessions.commit_changes(&session, bad, &ResponseInfo::status(200), 0, Scheme::Https);
+    /// assert_eq!(plan.answer.map(|a| a.code), Some(ErrorCode::ReservedClaim));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn commit_changes(
+        &self,
+        session: &Session,
+        changes: Changes,
+        response: &ResponseInfo<'_>,
+        now_secs: u64,
+        scheme: Scheme,
+    ) -> Plan {
+        if response.status >= 500 {
+            // The handler failed: its changes are dropped with the rest of its work.
+            return self.commit_headers(session, response, now_secs, scheme);
+        }
+        match changes.apply_to(session) {
+            Ok(()) => self.commit_headers(session, response, now_secs, scheme),
+            Err(err) => Plan::failure(&err),
         }
     }
 
@@ -418,6 +459,42 @@ impl JwtSessions {
             }
         };
         Ok((decision, set_cookies, snap.accessed))
+    }
+}
+
+/// What a handler changed in a session whose data it kept elsewhere, by key: so that a value
+/// it did not change keeps the exact JSON it came with (integers above 2^53, float digits, key
+/// order), whatever the other runtime's numbers can hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Keys set, each with the JSON text of its new value, in the order they were set.
+    pub set: Vec<(String, String)>,
+    /// Keys removed.
+    pub removed: Vec<String>,
+    /// The handler called `destroy()` (the other changes then do not matter).
+    pub destroyed: bool,
+    /// The handler read the session (the response then varies on `Cookie`).
+    pub accessed: bool,
+}
+
+impl Changes {
+    fn apply_to(self, session: &Session) -> Result<(), Error> {
+        if self.accessed {
+            session.mark_accessed();
+        }
+        if self.destroyed {
+            session.destroy();
+            return Ok(());
+        }
+        for key in &self.removed {
+            session.remove_value(key);
+        }
+        for (key, text) in self.set {
+            let value: Value = serde_json::from_str(&text)
+                .map_err(|e| Error::new(ErrorCode::BadJson, format!("value for `{key}` is not JSON ({e})")))?;
+            session.insert(key, value)?;
+        }
+        Ok(())
     }
 }
 
@@ -783,6 +860,45 @@ mod tests {
             hashed += before - budget;
         }
         assert!(hashed <= s.validation().max_token_bytes * (1 + MAC_BUDGET_SPARE_TOKENS), "{hashed}");
+    }
+
+    #[test]
+    fn the_deepest_value_insert_accepts_is_one_the_next_request_loads() {
+        let s = sessions();
+        let nested = |depth: usize| -> Value {
+            serde_json::from_str(&format!("{}1{}", "[".repeat(depth), "]".repeat(depth))).unwrap()
+        };
+        let session = s.load_cookie_header(None, T0);
+        session.insert("deep", nested(session::MAX_VALUE_DEPTH)).unwrap();
+        assert_eq!(
+            session.insert("deeper", nested(session::MAX_VALUE_DEPTH + 1)).unwrap_err().code(),
+            ErrorCode::BadJson
+        );
+        let back = s.load_cookie_header(Some(&jar(&commit(&s, &session, T0))), T0 + 1);
+        assert_eq!(back.rejected(), None);
+        assert_eq!(back.get_value("deep"), Some(nested(session::MAX_VALUE_DEPTH)));
+    }
+
+    #[test]
+    fn changes_made_elsewhere_keep_untouched_values_exact_and_a_5xx_commits_nothing() {
+        let s = sessions();
+        let seed = s.load_cookie_header(None, T0);
+        let exact: Value = serde_json::from_str("12345678901234567891").unwrap();
+        seed.insert("user_id", exact).unwrap();
+        seed.insert("z", 1).unwrap();
+        let cookie = jar(&commit(&s, &seed, T0));
+        let session = s.load_cookie_header(Some(&cookie), T0 + 1);
+        let changes = Changes { set: vec![("counter".into(), "2".into())], accessed: true, ..Changes::default() };
+        let plan = s.commit_changes(&session, changes.clone(), &OK, T0 + 1, Scheme::Http);
+        let text =
+            String::from_utf8(crate::b64::decode_segment(token_of(&plan).split('.').nth(1).unwrap()).unwrap()).unwrap();
+        assert!(text.starts_with(r#"{"user_id":12345678901234567891,"z":1,"counter":2,"#), "{text}");
+        // A refused change on a failed response is the handler's failure, not a second one.
+        let bad = Changes { set: vec![("exp".into(), "1".into())], ..Changes::default() };
+        let failed = s.commit_changes(&session, bad.clone(), &ResponseInfo::status(503), T0 + 1, Scheme::Http);
+        assert_eq!((failed.answer.is_none(), failed.set_cookies().count()), (true, 0));
+        let refused = s.commit_changes(&session, bad, &OK, T0 + 1, Scheme::Http);
+        assert_eq!(refused.answer.map(|a| a.code), Some(ErrorCode::ReservedClaim));
     }
 
     #[test]

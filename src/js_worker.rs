@@ -1,29 +1,162 @@
 //! The engine behind the npm entries `worker-jwt-session/worker` and `worker-jwt-session/hono`
 //! (feature `js-worker`): the same [`JwtSessions`] as the Rust middleware, driven from
-//! JavaScript with one call per request direction.
+//! JavaScript with one call per request direction. It only translates: every decision is the
+//! engine's.
 //!
-//! The JS side keeps the session as a plain object while the handler runs; on the way out it
-//! hands back the object's JSON only if the handler touched it, and this module decides
-//! whether that is a change (an equal value stored again is not), applies the lifetime policy
-//! and builds the `Set-Cookie` values. Errors cross as `Error` objects whose message starts
-//! with the stable code (`"config: …"`); the JS glue turns that prefix into `error.code`.
+//! - [`configure`] builds from the `JWT_SESSION_*` settings; a configuration error is returned
+//!   as the engine's [`Answer`] (status, body, code, log line), never thrown.
+//! - [`Engine::load`] gives the session's JSON, its id and the log line of a rejected cookie.
+//! - [`Engine::commit`] takes the handler's changes by key (each changed key with its new JSON,
+//!   the removed keys, the flags), applies them through the [`Session`]'s own methods and
+//!   returns the engine's plan. Keys the handler did not change keep the exact JSON value they
+//!   came in with (integers above 2^53, float digits, key order). It never throws: every error
+//!   becomes [`Answer::for_error`] in the plan.
 
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::claims::RESERVED_CLAIMS;
-use crate::config::JwtSessions;
+use crate::config::SETTINGS;
+use crate::engine::{rejected_log, Answer, Changes, JwtSessions, Plan, ResponseInfo, Scheme};
 use crate::error::{Error, ErrorCode};
-use crate::jwt::Claims;
-use crate::session::Session;
-
-fn js_error(err: &Error) -> JsError {
-    JsError::new(&err.to_string())
-}
+use crate::session::{Session, MAX_VALUE_DEPTH};
 
 /// Seconds since the Unix epoch from JavaScript's `Date.now() / 1000`.
 fn secs(now: f64) -> u64 {
     // `as` saturates; NaN becomes 0, which is a time every token is after.
     now as u64
+}
+
+/// The option table ([`SETTINGS`]) for the JS wrapper, as a JSON array of
+/// `{"binding", "jsName", "default"}` objects in the table's order: js/worker.js maps its
+/// options' names to bindings with it.
+#[wasm_bindgen(js_name = optionTable)]
+pub fn option_table() -> String {
+    let rows: Vec<Value> = SETTINGS
+        .iter()
+        .map(|s| serde_json::json!({ "binding": s.binding, "jsName": s.js_name, "default": s.default }))
+        .collect();
+    Value::Array(rows).to_string()
+}
+
+/// Claim names a handler cannot set (`iat`, `exp`, `nbf`, `orig_iat`, `sid`).
+#[wasm_bindgen(js_name = reservedClaims)]
+pub fn reserved_claims() -> Vec<String> {
+    RESERVED_CLAIMS.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// How deep a session value may nest ([`MAX_VALUE_DEPTH`]): `set` refuses deeper values.
+#[wasm_bindgen(js_name = maxValueDepth)]
+pub fn max_value_depth() -> u32 {
+    u32::try_from(MAX_VALUE_DEPTH).unwrap_or(u32::MAX)
+}
+
+/// The engine's answer to an unknown option name in `withJwtSession(handler, options)` or
+/// `jwtSession(options)`: a configuration error, answered like any other.
+#[wasm_bindgen(js_name = unknownOptionAnswer)]
+pub fn unknown_option_answer(name: &str) -> JsAnswer {
+    let err = Error::new(
+        ErrorCode::Config,
+        format!("unknown option `{name}`: the options are the camelCase of the JWT_SESSION_* bindings"),
+    );
+    JsAnswer::from(Answer::for_error(&err))
+}
+
+/// The engine's answer when the session cannot even be handed to the engine: the handler left
+/// a value that JavaScript cannot serialize (a cycle, a BigInt) in the session, through a
+/// reference it got from `get()`. `reason` is the JS exception's message, for the log only.
+#[wasm_bindgen(js_name = unsavedAnswer)]
+pub fn unsaved_answer(reason: &str) -> JsAnswer {
+    let err = Error::new(ErrorCode::BadJson, format!("the session data is not JSON ({reason})"));
+    JsAnswer::from(Answer::for_error(&err))
+}
+
+/// What to answer instead of the handler's response ([`Answer`]).
+#[wasm_bindgen]
+pub struct JsAnswer {
+    answer: Answer,
+}
+
+impl From<Answer> for JsAnswer {
+    fn from(answer: Answer) -> Self {
+        JsAnswer { answer }
+    }
+}
+
+#[wasm_bindgen]
+impl JsAnswer {
+    /// The status (500).
+    #[wasm_bindgen(getter)]
+    pub fn status(&self) -> u16 {
+        self.answer.status
+    }
+
+    /// The body: names at most a binding, never a secret, a length, a token or a stack.
+    #[wasm_bindgen(getter)]
+    pub fn body(&self) -> String {
+        self.answer.body.clone()
+    }
+
+    /// The body's `Content-Type`.
+    #[wasm_bindgen(getter, js_name = contentType)]
+    pub fn content_type(&self) -> String {
+        Answer::CONTENT_TYPE.to_owned()
+    }
+
+    /// The error's code (`config`, `too_large`, `bad_json`, …).
+    #[wasm_bindgen(getter)]
+    pub fn code(&self) -> String {
+        self.answer.code.as_str().to_owned()
+    }
+
+    /// The line for the Worker's error log.
+    #[wasm_bindgen(getter)]
+    pub fn log(&self) -> String {
+        self.answer.log.clone()
+    }
+}
+
+/// What [`configure`] gives: an engine, or the answer to a configuration error.
+#[wasm_bindgen]
+pub struct Setup {
+    engine: Option<Engine>,
+    answer: Option<JsAnswer>,
+}
+
+#[wasm_bindgen]
+impl Setup {
+    /// The engine, once (`undefined` after a configuration error).
+    #[wasm_bindgen(js_name = takeEngine)]
+    pub fn take_engine(&mut self) -> Option<Engine> {
+        self.engine.take()
+    }
+
+    /// The answer to the configuration error, once (`undefined` when configured).
+    #[wasm_bindgen(js_name = takeAnswer)]
+    pub fn take_answer(&mut self) -> Option<JsAnswer> {
+        self.answer.take()
+    }
+}
+
+/// Builds the engine from settings named as the Worker bindings (`JWT_SESSION_SECRET`, …),
+/// given as a JSON object of strings (`null` or absent: unset), as
+/// [`JwtSessions::from_vars`] reads them. Never throws: a configuration error (or settings
+/// that are not a JSON object) gives [`Setup::take_answer`].
+#[wasm_bindgen]
+pub fn configure(settings_json: &str) -> Setup {
+    let built = serde_json::from_str::<serde_json::Map<String, Value>>(settings_json)
+        .map_err(|_| Error::new(ErrorCode::Config, "the settings must be a JSON object"))
+        .and_then(|settings| {
+            JwtSessions::from_vars(|name| match settings.get(name) {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Null) | None => None,
+                Some(other) => Some(other.to_string()),
+            })
+        });
+    match built {
+        Ok(sessions) => Setup { engine: Some(Engine { sessions }), answer: None },
+        Err(err) => Setup { engine: None, answer: Some(Answer::for_error(&err).into()) },
+    }
 }
 
 /// A configured engine: build once per isolate (the JS glue caches it per `env`).
@@ -32,7 +165,7 @@ pub struct Engine {
     sessions: JwtSessions,
 }
 
-/// What came in with a request: the session's data as JSON, and why a cookie was rejected.
+/// What came in with a request, kept until the commit.
 #[wasm_bindgen]
 pub struct Loaded {
     session: Session,
@@ -43,7 +176,8 @@ pub struct Loaded {
 
 #[wasm_bindgen]
 impl Loaded {
-    /// The session's data as a JSON object text (the glue `JSON.parse`s it).
+    /// The session's data as a JSON object text (the glue `JSON.parse`s it when the handler
+    /// first reads the session).
     #[wasm_bindgen(getter)]
     pub fn json(&self) -> String {
         self.json.clone()
@@ -55,137 +189,237 @@ impl Loaded {
         self.sid.clone()
     }
 
-    /// The error code of the first session cookie that failed verification, if any.
+    /// The code of the session cookie that failed verification, if any.
     #[wasm_bindgen(getter)]
     pub fn rejected(&self) -> Option<String> {
-        self.rejected.map(|c| c.as_str().to_string())
+        self.rejected.map(|c| c.as_str().to_owned())
+    }
+
+    /// The log line for the rejected cookie ([`rejected_log`]), if any: the code, never the cookie.
+    #[wasm_bindgen(getter, js_name = rejectedLog)]
+    pub fn rejected_log(&self) -> Option<String> {
+        self.rejected.map(rejected_log)
+    }
+
+    /// Starts a new session now ([`Session::regenerate`]) and gives its new id, so that
+    /// `session.id` shows it at once (`undefined` without a random generator; the commit then
+    /// answers the failure).
+    pub fn regenerate(&self) -> Option<String> {
+        self.session.regenerate();
+        self.session.id()
     }
 }
 
-/// What the response needs.
+/// The engine's plan for the response ([`Plan`]).
 #[wasm_bindgen]
-pub struct Outgoing {
-    cookies: Vec<String>,
-    vary: bool,
+pub struct JsPlan {
+    plan: Plan,
 }
 
 #[wasm_bindgen]
-impl Outgoing {
-    /// `Set-Cookie` values, each for its own header.
+impl JsPlan {
+    /// The headers to append, in order, flat: `[name, value, name, value, …]` (`Vary: Cookie`
+    /// at most once, then each `Set-Cookie` as its own header). Empty when [`JsPlan::answer`]
+    /// is set.
     #[wasm_bindgen(getter)]
-    pub fn cookies(&self) -> Vec<String> {
-        self.cookies.clone()
+    pub fn headers(&self) -> Vec<String> {
+        self.plan.headers.iter().flat_map(|(name, value)| [(*name).to_owned(), value.clone()]).collect()
     }
 
-    /// Whether to add `Vary: Cookie`.
+    /// The answer that replaces the handler's response, when the session cannot be saved.
     #[wasm_bindgen(getter)]
-    pub fn vary(&self) -> bool {
-        self.vary
+    pub fn answer(&self) -> Option<JsAnswer> {
+        self.plan.answer.clone().map(JsAnswer::from)
+    }
+
+    /// A line for the log (the response is unchanged by it).
+    #[wasm_bindgen(getter)]
+    pub fn warning(&self) -> Option<String> {
+        self.plan.warning.clone()
     }
 }
 
-/// Bit flags the glue passes to [`Engine::commit`].
+/// Bit flags of [`Engine::commit`]: the handler read or changed the session.
 pub const ACCESSED: u32 = 1;
-/// The handler called `destroy()`.
+/// The handler called `destroy()` (after any `regenerate()`).
 pub const DESTROYED: u32 = 2;
-/// The handler called `regenerate()`.
-pub const REGENERATED: u32 = 4;
 
 #[wasm_bindgen]
 impl Engine {
-    /// Builds from settings named as the Worker bindings (`JWT_SESSION_SECRET`, …), given as a
-    /// JSON object of strings.
-    ///
-    /// # Errors
-    ///
-    /// `config: …` naming the binding, as [`JwtSessions::from_vars`].
-    #[wasm_bindgen(constructor)]
-    pub fn new(settings_json: &str) -> Result<Engine, JsError> {
-        let settings: serde_json::Map<String, serde_json::Value> = serde_json::from_str(settings_json)
-            .map_err(|_| js_error(&Error::new(ErrorCode::Config, "settings must be a JSON object")))?;
-        let lookup = |name: &str| match settings.get(name) {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(serde_json::Value::Null) | None => None,
-            Some(other) => Some(other.to_string()),
-        };
-        JwtSessions::from_vars(lookup).map(|sessions| Engine { sessions }).map_err(|e| js_error(&e))
-    }
-
     /// The cookie name in force.
     #[wasm_bindgen(getter, js_name = cookieName)]
     pub fn cookie_name(&self) -> String {
         self.sessions.cookie_options().name.clone()
     }
 
-    /// The body of the 500 answer to a configuration error, as the Rust middleware writes it.
-    #[wasm_bindgen(js_name = misconfiguredBody)]
-    pub fn misconfigured_body(message: &str) -> String {
-        crate::config::misconfigured_body(message)
-    }
-
-    /// Claim names a handler cannot set.
-    #[wasm_bindgen(js_name = reservedClaims)]
-    pub fn reserved_claims() -> Vec<String> {
-        RESERVED_CLAIMS.iter().map(|s| s.to_string()).collect()
-    }
-
-    /// Reads the session from a request's `Cookie` header at `now` (seconds).
-    pub fn load(&self, cookie_header: Option<String>, now: f64) -> Loaded {
-        let session = self.sessions.load_cookie_header(cookie_header.as_deref(), secs(now));
+    /// Reads the session from a request's `Cookie` header at `now_secs` (seconds).
+    pub fn load(&self, cookie_header: Option<String>, now_secs: f64) -> Loaded {
+        let session = self.sessions.load_cookie_header(cookie_header.as_deref(), secs(now_secs));
         // The snapshot does not count as a read by the handler (that would add `Vary`).
         let snapshot = session.snapshot();
-        let json = serde_json::to_string(&snapshot.data).unwrap_or_else(|_| "{}".to_string());
-        Loaded { rejected: session.rejected(), session, json, sid: snapshot.sid }
+        let json = serde_json::to_string(&snapshot.data).unwrap_or_else(|_| "{}".to_owned());
+        Loaded { rejected: snapshot.rejected, session, json, sid: snapshot.sid }
     }
 
-    /// Decides what goes out. `data_json` is the session object's JSON when the handler may
-    /// have changed it, or `undefined` when it did not touch the data; `flags` is a bit set of
-    /// [`ACCESSED`], [`DESTROYED`], [`REGENERATED`].
+    /// Applies the handler's changes and gives the engine's plan for the response.
     ///
-    /// # Errors
-    ///
-    /// `bad_json` for data that is not a JSON object, `reserved_claim` for a managed claim in
-    /// it, `too_large` when the session does not fit in the configured cookies.
+    /// `set_keys[i]` gets the value whose JSON text is `set_values[i]`, each through
+    /// [`Session::insert`] (an equal value is no change); `removed` are
+    /// [`Session::remove_value`]d; `flags` is a bit set of [`ACCESSED`] and [`DESTROYED`] (a
+    /// regeneration was applied at once by [`Loaded::regenerate`]). `url` is the request's
+    /// (its scheme decides `Secure` in the automatic mode); `status` and `vary` are the
+    /// response's. Never throws: a reserved name, a value that is not JSON or nests too deep,
+    /// or a session too large gives the plan's answer.
+    #[allow(clippy::too_many_arguments)]
     pub fn commit(
         &self,
         loaded: &Loaded,
-        data_json: Option<String>,
+        set_keys: Vec<String>,
+        set_values: Vec<String>,
+        removed: Vec<String>,
         flags: u32,
-        https: bool,
+        url: &str,
         status: u16,
-        now: f64,
-    ) -> Result<Outgoing, JsError> {
-        let session = &loaded.session;
-        if flags & DESTROYED != 0 {
-            session.destroy();
-        } else if let Some(json) = data_json {
-            let data: Claims = serde_json::from_str(&json)
-                .map_err(|_| js_error(&Error::new(ErrorCode::BadJson, "the session must be a JSON object")))?;
-            replace_data(session, data).map_err(|e| js_error(&e))?;
+        vary: Option<String>,
+        now_secs: f64,
+    ) -> JsPlan {
+        if set_keys.len() != set_values.len() {
+            let err = Error::new(ErrorCode::BadJson, "the changes name a different number of keys and values");
+            return JsPlan { plan: Plan::failure(&err) };
         }
-        if flags & REGENERATED != 0 {
-            session.regenerate();
+        let changes = Changes {
+            set: set_keys.into_iter().zip(set_values).collect(),
+            removed,
+            destroyed: flags & DESTROYED != 0,
+            accessed: flags & ACCESSED != 0,
+        };
+        let response = ResponseInfo { status, vary: vary.as_deref() };
+        JsPlan {
+            plan: self.sessions.commit_changes(
+                &loaded.session,
+                changes,
+                &response,
+                secs(now_secs),
+                Scheme::of_url(url),
+            ),
         }
-        if flags & ACCESSED != 0 {
-            // A read through the JS object marks the Rust session as read, for `Vary`.
-            session.mark_accessed();
-        }
-        let out = self.sessions.commit_headers(session, secs(now), https, status).map_err(|e| js_error(&e))?;
-        Ok(Outgoing { cookies: out.set_cookies, vary: out.vary_cookie })
     }
 }
 
-/// Makes the session hold exactly `data`, through the session's own methods so that storing
-/// equal values is no change.
-fn replace_data(session: &Session, data: Claims) -> Result<(), Error> {
-    let current = session.to_json();
-    for key in current.keys() {
-        if !data.contains_key(key) {
-            session.remove(key);
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::b64::b64_encode;
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+    const T0: f64 = 1_700_000_000.0;
+    const URL: &str = "https://example.com/";
+
+    fn engine() -> Engine {
+        let mut setup = configure(&serde_json::json!({ "JWT_SESSION_SECRET": SECRET }).to_string());
+        setup.take_engine().expect("configured")
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn payload_text(plan: &JsPlan) -> String {
+        let headers = plan.headers();
+        let cookie = headers.iter().find(|h| h.starts_with("jwtsession=")).expect("a session cookie");
+        let token = cookie.split(';').next().unwrap().trim_start_matches("jwtsession=");
+        let payload = token.split('.').nth(1).unwrap();
+        String::from_utf8(crate::b64::decode_segment(payload).unwrap()).unwrap()
+    }
+
+    /// A cookie signed outside the engine, with exactly this payload text.
+    fn cookie_with_payload(payload: &str) -> String {
+        use hmac::{KeyInit, Mac};
+        let signing_input =
+            format!("{}.{}", b64_encode(br#"{"alg":"HS256","typ":"JWT"}"#), b64_encode(payload.as_bytes()));
+        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(SECRET.as_bytes()).unwrap();
+        mac.update(signing_input.as_bytes());
+        format!("jwtsession={signing_input}.{}", b64_encode(&mac.finalize().into_bytes()))
+    }
+
+    #[test]
+    fn a_config_error_is_an_answer_not_a_throw() {
+        let mut setup = configure(r#"{"JWT_SESSION_SECRET":"short"}"#);
+        assert!(setup.take_engine().is_none());
+        let answer = setup.take_answer().expect("an answer");
+        assert_eq!((answer.status(), answer.code().as_str()), (500, "config"));
+        assert!(answer.body().contains("check JWT_SESSION_SECRET"));
+        assert!(answer.log().starts_with("worker-jwt-session: misconfigured: config: "));
+        assert!(unknown_option_answer("maxAgee").log().contains("maxAgee"));
+    }
+
+    #[test]
+    fn the_option_table_follows_the_settings() {
+        let table: Vec<Value> = serde_json::from_str(&option_table()).unwrap();
+        assert_eq!(table.len(), SETTINGS.len());
+        assert_eq!(table[0]["binding"], "JWT_SESSION_SECRET");
+        assert_eq!(table[0]["jsName"], "secret");
+    }
+
+    #[test]
+    fn untouched_values_go_out_exactly_as_they_came_in() {
+        let e = engine();
+        let now = T0 as u64;
+        let cookie = cookie_with_payload(&format!(
+            r#"{{"user_id":12345678901234567891,"price":1.25,"z":1,"a":2,"iat":{now},"exp":{}}}"#,
+            now + 600
+        ));
+        let loaded = e.load(Some(cookie), T0);
+        assert_eq!(loaded.rejected(), None);
+        let plan = e.commit(&loaded, strings(&["counter"]), strings(&["1"]), vec![], ACCESSED, URL, 200, None, T0);
+        assert!(plan.answer().is_none());
+        assert!(
+            payload_text(&plan).starts_with(r#"{"user_id":12345678901234567891,"price":1.25,"z":1,"a":2,"counter":1,"#)
+        );
+    }
+
+    #[test]
+    fn every_engine_error_at_commit_is_the_engines_answer() {
+        let e = engine();
+        let deep = format!("{}1{}", "[".repeat(MAX_VALUE_DEPTH + 1), "]".repeat(MAX_VALUE_DEPTH + 1));
+        let deeper = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        for (key, text, code) in [
+            ("exp", "1", "reserved_claim"),
+            ("s", r#""\ud800""#, "bad_json"),
+            ("d", deep.as_str(), "bad_json"),
+            ("d", deeper.as_str(), "bad_json"),
+            ("x", "undefined", "bad_json"),
+        ] {
+            let loaded = e.load(None, T0);
+            let plan = e.commit(&loaded, strings(&[key]), vec![text.to_owned()], vec![], ACCESSED, URL, 200, None, T0);
+            let answer = plan.answer().unwrap_or_else(|| panic!("{key}: an answer"));
+            assert_eq!((answer.status(), answer.code().as_str()), (500, code), "{key}");
+            assert_eq!(answer.body(), "Internal Server Error: the session could not be saved\n");
+            assert!(plan.headers().is_empty());
         }
     }
-    for (key, value) in data {
-        session.insert(key, value)?;
+
+    #[test]
+    fn regenerate_gives_the_new_id_at_once_and_it_is_saved() {
+        let e = engine();
+        let loaded = e.load(None, T0);
+        let id = loaded.regenerate().expect("an id");
+        let plan = e.commit(&loaded, strings(&["user"]), strings(&[r#""ada""#]), vec![], ACCESSED, URL, 200, None, T0);
+        assert!(payload_text(&plan).contains(&format!(r#""sid":"{id}""#)));
+        assert_eq!(plan.headers()[..2], strings(&["Vary", "Cookie"])[..]);
     }
-    Ok(())
+
+    #[test]
+    fn a_removed_key_and_a_response_that_varies_already() {
+        let e = engine();
+        let loaded = e.load(None, T0);
+        let plan = e.commit(&loaded, strings(&["a", "b"]), strings(&["1", "2"]), vec![], ACCESSED, URL, 200, None, T0);
+        let jar = plan.headers()[3].split(';').next().unwrap().to_owned();
+        let loaded = e.load(Some(jar), T0 + 1.0);
+        assert_eq!(loaded.json(), r#"{"a":1,"b":2}"#);
+        let plan = e.commit(&loaded, vec![], vec![], strings(&["a"]), ACCESSED, URL, 200, Some("Cookie".into()), T0);
+        assert_eq!(plan.headers()[0], "Set-Cookie");
+        assert!(payload_text(&plan).starts_with(r#"{"b":2,"#));
+    }
 }

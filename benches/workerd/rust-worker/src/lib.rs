@@ -105,7 +105,8 @@ fn core_round_trip(env: &Env, cookie: &str) -> Result<String> {
     if let Some(answer) = plan.answer {
         return Err(Error::RustError(answer.log));
     }
-    plan.set_cookies().next().map(str::to_owned).ok_or_else(|| Error::RustError("no Set-Cookie".into()))
+    let first = plan.set_cookies().next().map(str::to_owned);
+    first.ok_or_else(|| Error::RustError("no Set-Cookie".into()))
 }
 
 fn bench(req: &Request, env: &Env) -> Result<Response> {
