@@ -24,7 +24,7 @@ export WRANGLER_SEND_METRICS := false
 export CLOUDFLARE_CF_FETCH_ENABLED := false
 
 # (further .PHONY lines follow the targets they name)
-.PHONY: help tools rust-tools node-tools python-tools worker dev test test-rust test-interop test-e2e lint bench cli
+.PHONY: help tools rust-tools node-tools python-tools worker dev test test-rust test-interop test-e2e lint bench cli axum-example router-example
 
 help:
 	@echo "make dev    - run the counter demo with wrangler dev on http://127.0.0.1:8787"
@@ -83,7 +83,7 @@ dev: tools .dev.vars app
 ## ---- tests -----------------------------------------------------------------------------
 
 # Every feature in one native build (lint and test-rust share it).
-RUST_FEATURES := worker,cli,browser,js-worker
+RUST_FEATURES := worker,axum,cli,browser,js-worker
 
 # Clippy with the crate's denied lints (unwrap, expect, panic, indexing) on everything: the
 # workspace's targets; the wasm32-only code (features browser and js-worker, and their tests);
@@ -115,7 +115,11 @@ test-interop: cli python-tools tests/interop/node_modules/.package-lock.json
 axum-example: rust-tools node-tools
 	cd examples/axum && worker-build --release
 
-test-e2e: worker cli js-examples axum-example
+# The README's Router example (examples/router, the README's "Use it in your Worker" project).
+router-example: rust-tools node-tools
+	cd examples/router && worker-build --release
+
+test-e2e: worker cli js-examples axum-example router-example
 	node --test --test-concurrency=1 tests/e2e/
 
 test: tools lint test-rust test-wasm test-interop test-types test-js test-e2e

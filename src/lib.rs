@@ -1,6 +1,6 @@
-// With the `worker` feature (as `make test` builds it), the README is the crate's front page,
-// so its examples are compiled as doc tests.
-#![cfg_attr(feature = "worker", doc = include_str!("../README.md"))]
+// With the `axum` feature (which brings `worker`; `make test` builds every feature), the
+// README is the crate's front page, so its Rust examples are compiled as doc tests.
+#![cfg_attr(feature = "axum", doc = include_str!("../README.md"))]
 //! # The core, without a Worker
 //!
 //! Everything except `middleware` (feature `worker`) is plain Rust that compiles natively and
@@ -44,6 +44,8 @@
 //! - `cli`: the `jwt-session` command-line tool.
 
 pub mod alg;
+#[cfg(feature = "axum")]
+pub mod axum;
 pub mod b64;
 #[cfg(feature = "browser")]
 pub mod browser;
@@ -64,3 +66,6 @@ pub mod session;
 pub use engine::{Answer, JwtSessions, Plan, ResponseInfo, Scheme};
 pub use error::{Error, ErrorCode};
 pub use session::Session;
+
+#[cfg(feature = "worker")]
+pub use middleware::wrap;

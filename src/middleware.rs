@@ -239,6 +239,45 @@ impl JwtSessions {
     }
 }
 
+/// Runs `handler` with the request's session and commits it: the whole middleware in one
+/// call. The configuration is built from the Worker's bindings once per isolate
+/// ([`JwtSessions::from_env_cached`]); a configuration error answers the engine's 500 (naming
+/// only the binding) and logs why, without running the handler. When the handler returns an
+/// error, nothing is committed and the old cookie stays valid.
+///
+/// For a configuration you build yourself, use [`JwtSessions::wrap`].
+///
+/// # Errors
+///
+/// The handler's error, unchanged.
+///
+/// # Examples
+///
+/// ```no_run
+/// use worker::*;
+///
+/// #[event(fetch)]
+/// async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+///     worker_jwt_session::wrap(req, &env, |_req, session| async move {
+///         let n: u64 = session.get("counter")?.unwrap_or(0) + 1;
+///         session.insert("counter", n)?;
+///         Response::ok(format!("Current counter value: {n}"))
+///     })
+///     .await
+/// }
+/// # fn main() {}
+/// ```
+pub async fn wrap<F, Fut>(req: Request, env: &Env, handler: F) -> worker::Result<Response>
+where
+    F: FnOnce(Request, Session) -> Fut,
+    Fut: Future<Output = worker::Result<Response>>,
+{
+    match JwtSessions::from_env_cached(env) {
+        Ok(sessions) => sessions.wrap(req, handler).await,
+        Err(err) => Ok(JwtSessions::misconfigured(&err)),
+    }
+}
+
 /// Appends the plan's headers in order; the handler's own headers, `Vary` included, are kept.
 fn append_headers(headers: &Headers, plan: &Plan) -> worker::Result<()> {
     for (name, value) in &plan.headers {

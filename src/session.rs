@@ -253,17 +253,45 @@ impl Session {
         Ok(())
     }
 
-    /// Removes `key`, returning its value.
+    /// Removes `key` and returns its value, deserialized.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::BadJson`] when the stored value does not deserialize into `T`; the value is
+    /// then left in place.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{ErrorCode, Session};
+    /// let s = Session::new();
+    /// s.insert("cart", ["pear"])?;
+    /// assert_eq!(s.remove::<u32>("cart").unwrap_err().code(), ErrorCode::BadJson);
+    /// assert_eq!(s.remove::<Vec<String>>("cart")?, Some(vec!["pear".to_string()]));
+    /// assert_eq!(s.remove::<Vec<String>>("cart")?, None);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn remove<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, Error> {
+        let mut inner = self.read();
+        let Some(value) = inner.data.get(key) else { return Ok(None) };
+        let typed = T::deserialize(value)
+            .map_err(|e| Error::new(ErrorCode::BadJson, format!("session value `{key}` has another type ({e})")))?;
+        inner.data.shift_remove(key);
+        inner.modified = true;
+        Ok(Some(typed))
+    }
+
+    /// Removes `key`, returning its raw JSON value.
     ///
     /// # Examples
     ///
     /// ```
     /// use worker_jwt_session::Session;
     /// let s = Session::new();
-    /// assert_eq!(s.remove("nothing"), None);
+    /// assert_eq!(s.remove_value("nothing"), None);
     /// assert!(!s.is_modified());
     /// ```
-    pub fn remove(&self, key: &str) -> Option<Value> {
+    pub fn remove_value(&self, key: &str) -> Option<Value> {
         let mut inner = self.read();
         let old = inner.data.shift_remove(key);
         inner.modified |= old.is_some();
@@ -433,7 +461,6 @@ impl Session {
 
     /// Counts as a read by the handler (the response then gets `Vary: Cookie`), for
     /// integrations that keep the data elsewhere while the handler runs.
-    #[cfg(feature = "js-worker")]
     pub(crate) fn mark_accessed(&self) {
         self.lock().accessed = true;
     }
