@@ -49,7 +49,7 @@ static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
 /// verifying the signature**; or, when the token cannot be decoded, [`FAILURE`] followed by
 /// `code: message`.
 ///
-/// Goes through [`decode_unverified_json`]: three non-empty segments, at most 64 KiB, canonical
+/// Goes through [`decode_unverified_json`]: three segments (the first two non-empty), at most 128 KiB, canonical
 /// unpadded base64url, UTF-8, and a text that starts as a JSON object. The caller parses it.
 #[wasm_bindgen(js_name = decodeJson)]
 #[must_use]

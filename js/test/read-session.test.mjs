@@ -77,9 +77,9 @@ describe("readSession", () => {
     assert.equal(read(parts.join("; "), "s"), null, "a default Worker refuses 16 chunks, so the page shows none");
     assert.deepEqual(readSession("s", { cookie: parts.join("; "), now: NOW, maxChunks: 16 }), s);
     // The most a Worker can be configured with: 32 chunks, 128 KiB of token.
-    const largest = chunks("s", tokenOf(session({ note: "x".repeat(95_000) })));
+    const largest = chunks("s", tokenOf(session({ note: "x".repeat(97_000) })));
     assert.equal(largest.length, 32);
-    assert.deepEqual(readSession("s", { cookie: largest.join("; "), now: NOW, maxChunks: 32 })?.note.length, 95_000);
+    assert.deepEqual(readSession("s", { cookie: largest.join("; "), now: NOW, maxChunks: 32 })?.note.length, 97_000);
     const small = chunks("s", tokenOf(session({ note: "x".repeat(10_000) })));
     assert.equal(small.length, 4);
     assert.deepEqual(read(small.join("; "), "s")?.note.length, 10_000);

@@ -53,7 +53,7 @@ pub enum Input {
 /// Verification settings for [`Input::Token`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Setup {
-    /// `Validation::default()`: HS256 only, `exp` required, 30 s leeway, 64 KiB.
+    /// `Validation::default()`: HS256 only, `exp` required, 30 s leeway, 128 KiB.
     Default,
     /// HS256, HS384 and HS512 accepted.
     AllAlgorithms,
