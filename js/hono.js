@@ -1,6 +1,6 @@
 // worker-jwt-session/hono: `app.use(jwtSession())`, then `c.get("session")` in handlers.
 // The same engine and rules as `worker-jwt-session/worker`; this file only adapts to Hono.
-import { commitSession, configured, discardSession, loadSession, misconfigured } from "./worker.js";
+import { answerResponse, commitSession, configured, discardSession, loadSession, misconfigured } from "./worker.js";
 
 export { MAX_VALUE_DEPTH, Session, SessionError } from "./worker.js";
 
@@ -13,6 +13,7 @@ export function jwtSession(options) {
     const { engine, answer } = configured(c.env, options);
     if (answer) return misconfigured(answer);
     const state = loadSession(engine, c.req.raw);
+    if (state.refused) return answerResponse(state.refused);
     c.set("session", state.session);
     try {
       await next();

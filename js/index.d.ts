@@ -29,6 +29,8 @@ export interface SessionPayload {
   orig_iat?: number;
   /** The session's id: 22 base64url characters, new at each login (`regenerate()`). Readable, so never a secret. */
   sid?: string;
+  /** The CSRF token, when the Worker has `JWT_SESSION_CSRF=on`: send it in `X-CSRF-Token`. */
+  csrf?: string;
   [member: string]: unknown;
 }
 
@@ -38,7 +40,8 @@ export interface DecodeOptions {
 }
 
 /**
- * The payload of a token (or its header), **without verifying it**.
+ * The payload of a token (or its header), **without verifying it**: a whole JWS, or split
+ * mode's readable half `header.payload`.
  * @throws {SessionDecodeError} `malformed` (not three non-empty segments, or not a string),
  *   `too_large` (over 128 KiB, the most any Worker accepts), `bad_base64` (not canonical unpadded base64url),
  *   `bad_json` (not UTF-8, or not a JSON object).
@@ -63,3 +66,10 @@ export interface ReadSessionOptions {
  * sessions (`name.0`, `name.1`, …) are put back together. Never throws for a bad cookie.
  */
 export function readSession<T = SessionPayload>(name?: string, options?: ReadSessionOptions): T | null;
+
+/**
+ * The session's CSRF token (its `csrf` claim, present when the Worker runs with
+ * `JWT_SESSION_CSRF=on`), or `null`: send it in the `X-CSRF-Token` header of POST, PUT, PATCH
+ * and DELETE requests. Reads the same cookies as `readSession`.
+ */
+export function csrfToken(name?: string, options?: ReadSessionOptions): string | null;

@@ -275,10 +275,28 @@ const now = () => Date.now() / 1000;
 
 /**
  * Reads the request's session: `{ loaded, session }` (the engine's state, the handler's
- * Session). A cookie that fails any check gives an empty session, and the engine's log line.
+ * Session), or `{ refused }`, the engine's answer to an unsafe request that CSRF protection
+ * refused (answer it; do not run the handler). A cookie that fails any check gives an empty
+ * session, and the engine's log line.
  */
 export function loadSession(engine, request) {
-  const loaded = engine.load(request.headers.get("Cookie") ?? undefined, now());
+  const h = request.headers;
+  const header = (name) => h.get(name) ?? undefined;
+  const loaded = engine.load(
+    header("Cookie"),
+    request.method,
+    request.url,
+    header("Origin"),
+    header("Sec-Fetch-Site"),
+    header("X-CSRF-Token"),
+    now(),
+  );
+  const refused = loaded.refused;
+  if (refused) {
+    // CSRF protection refused the request: the handler must not run, nothing is committed.
+    loaded.free();
+    return { refused: answerOf(refused) };
+  }
   const log = loaded.rejectedLog;
   if (log) console.log(log);
   return { loaded, session: new Session(loaded) };
@@ -370,6 +388,7 @@ export function withJwtSession(handler, options) {
     const { engine, answer } = configured(env, options);
     if (answer) return misconfigured(answer);
     const state = loadSession(engine, request);
+    if (state.refused) return answerResponse(state.refused);
     let response;
     try {
       response = await handler(request, env, ctx, state.session);

@@ -40,14 +40,14 @@ use ::axum::http::{HeaderValue, Request, StatusCode};
 use ::axum::response::{IntoResponse, Response};
 use worker::{console_error, console_log, console_warn, Env};
 
-use crate::engine::{rejected_log, Answer, JwtSessions, ResponseInfo, Scheme, LOG_PREFIX};
+use crate::engine::{rejected_log, Answer, JwtSessions, RequestInfo, ResponseInfo, Scheme, LOG_PREFIX};
 use crate::error::Error;
 use crate::session::Session;
 
 /// What the layer holds: the engine, or the answer to a configuration error.
 #[derive(Debug)]
 enum State {
-    Ready(JwtSessions),
+    Ready(Box<JwtSessions>),
     Cached(&'static JwtSessions),
     Misconfigured(Answer),
 }
@@ -75,7 +75,7 @@ impl SessionLayer {
     /// The layer for a configuration you built with [`JwtSessions::builder`].
     #[must_use]
     pub fn new(sessions: JwtSessions) -> SessionLayer {
-        SessionLayer { state: Arc::new(State::Ready(sessions)) }
+        SessionLayer { state: Arc::new(State::Ready(Box::new(sessions))) }
     }
 
     /// The layer for the Worker's bindings, read once per isolate
@@ -145,13 +145,30 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(async move {
             let sessions = match &*state {
-                State::Ready(sessions) => sessions,
+                State::Ready(sessions) => &**sessions,
                 State::Cached(sessions) => *sessions,
                 State::Misconfigured(answer) => return Ok(answer_response(answer)),
             };
             let scheme = if req.uri().scheme_str() == Some("https") { Scheme::Https } else { Scheme::Http };
-            let cookie = req.headers().get(COOKIE).and_then(|v| v.to_str().ok());
-            let session = sessions.load_cookie_header(cookie, now_secs());
+            // In a block: the borrows of the request end before it goes to the router.
+            let loaded = {
+                let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+                let url = req.uri().to_string();
+                let info = RequestInfo {
+                    cookie: header(COOKIE.as_str()),
+                    method: req.method().as_str(),
+                    url: &url,
+                    origin: header("origin"),
+                    sec_fetch_site: header("sec-fetch-site"),
+                    csrf_token: header("x-csrf-token"),
+                };
+                sessions.load_request(&info, now_secs())
+            };
+            let session = match loaded {
+                Ok(session) => session,
+                // Refused by CSRF protection: the handlers do not run, nothing is committed.
+                Err(answer) => return Ok(answer_response(&answer)),
+            };
             if let Some(code) = session.rejected() {
                 console_log!("{}", rejected_log(code));
             }

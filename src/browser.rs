@@ -18,8 +18,8 @@
 //! let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
 //! assert_eq!(decode_json(token, false), r#"{"counter":1}"#);
 //! assert_eq!(decode_json(token, true), r#"{"alg":"HS256","typ":"JWT"}"#);
-//! assert_eq!(decode_json("a.b", false), "\0malformed: token must be three base64url segments, the first two non-empty");
-//! assert!(decode_json("a.b", false).starts_with(FAILURE));
+//! assert_eq!(decode_json("abc", false), "\0malformed: token must be three base64url segments, the first two non-empty");
+//! assert!(decode_json("a.b", false).starts_with(FAILURE)); // "a" is no base64url
 //!
 //! // Every payload that decodes, in the order the Worker tries them, each followed by NUL.
 //! let cookie = format!("theme=dark; jwtsession=junk; jwtsession=\"{token}\"");

@@ -9,7 +9,7 @@ use crate::alg::Algorithm;
 use crate::error::{Error, ErrorCode};
 
 /// Claim names the library manages. Handlers cannot set them.
-pub const RESERVED_CLAIMS: [&str; 5] = ["iat", "exp", "nbf", ORIG_IAT, SID];
+pub const RESERVED_CLAIMS: [&str; 6] = ["iat", "exp", "nbf", ORIG_IAT, SID, CSRF];
 
 /// The claim holding when the session began, for the absolute lifetime. The name follows
 /// django-rest-framework-jwt, which uses it for the same purpose.
@@ -19,6 +19,11 @@ pub const ORIG_IAT: &str = "orig_iat";
 /// saved and again by `regenerate()`; kept while the session is re-signed. (`sid` is the name
 /// OpenID Connect uses for a session id.)
 pub const SID: &str = "sid";
+
+/// The claim holding the session's CSRF token when CSRF protection is on: 16 random bytes,
+/// base64url, made when a session is first saved and again by `regenerate()`. The page reads it
+/// (`csrfToken()`) and sends it back in `X-CSRF-Token`; another origin cannot read it.
+pub const CSRF: &str = "csrf";
 
 /// Default leeway for time checks, in seconds (clock skew between machines).
 pub const DEFAULT_LEEWAY_SECS: u64 = 30;

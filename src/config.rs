@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use crate::alg::Algorithm;
 use crate::claims::{Validation, DEFAULT_LEEWAY_SECS};
-use crate::cookie::{CookieOptions, SameSite, Secure, MAX_COOKIE_BYTES};
+use crate::cookie::{CookieOptions, Mode, SameSite, Secure, MAX_COOKIE_BYTES};
+use crate::csrf::{trusted_origin, CsrfOptions};
 use crate::engine::JwtSessions;
 use crate::error::{Error, ErrorCode};
 use crate::keys::KeyRing;
@@ -59,6 +60,12 @@ pub enum Opt {
     Partitioned,
     /// `JWT_SESSION_MAX_CHUNKS`.
     MaxChunks,
+    /// `JWT_SESSION_MODE`.
+    Mode,
+    /// `JWT_SESSION_CSRF`.
+    Csrf,
+    /// `JWT_SESSION_TRUSTED_ORIGINS`.
+    TrustedOrigins,
 }
 
 /// The type of an option's value, as a binding (a string) spells it.
@@ -80,6 +87,8 @@ pub enum Kind {
     Choice(&'static [&'static str]),
     /// Several of these words, comma-separated (a JS array is joined with commas).
     ChoiceList(&'static [&'static str]),
+    /// Free text items, comma-separated (a JS array is joined with commas).
+    TextList,
 }
 
 /// One option: the binding that sets it in a Worker, its name in the JS wrapper's options,
@@ -250,6 +259,30 @@ pub const SETTINGS: &[Setting] = &[
         default: "`4`",
         meaning: "most cookies a large session is split into (4096 bytes each, 1 to 32); past 8 KB of cookies a warning is logged (see Chunking)",
     },
+    Setting {
+        opt: Opt::Mode,
+        binding: "JWT_SESSION_MODE",
+        js_name: "mode",
+        kind: Kind::Choice(&["single", "split"]),
+        default: "`single`",
+        meaning: "`single`: the whole token in the cookie; `split`: `header.payload` readable, the signature in an `HttpOnly` `jwtsession.sig` (see Cookie modes)",
+    },
+    Setting {
+        opt: Opt::Csrf,
+        binding: "JWT_SESSION_CSRF",
+        js_name: "csrf",
+        kind: Kind::Choice(&["off", "on"]),
+        default: "`off`",
+        meaning: "`on`: POST, PUT, PATCH and DELETE must come from the page's origin and carry the session's token in `X-CSRF-Token` (see CSRF protection)",
+    },
+    Setting {
+        opt: Opt::TrustedOrigins,
+        binding: "JWT_SESSION_TRUSTED_ORIGINS",
+        js_name: "trustedOrigins",
+        kind: Kind::TextList,
+        default: "(none)",
+        meaning: "other origins allowed to send unsafe requests, comma-separated (`https://admin.example`)",
+    },
 ];
 
 impl JwtSessions {
@@ -360,6 +393,13 @@ fn apply(b: Builder, setting: &Setting, v: &str) -> Result<Builder, Error> {
         Opt::Secure => b.secure(v.parse::<Secure>()?),
         Opt::HttpOnly => b.http_only(flag()?),
         Opt::Partitioned => b.partitioned(flag()?),
+        Opt::Mode => b.mode(v.parse()?),
+        Opt::Csrf => b.csrf(match v.to_ascii_lowercase().as_str() {
+            "on" | "true" | "1" | "yes" => true,
+            "off" | "false" | "0" | "no" => false,
+            _ => return Err(Error::config(format!("expected on or off, got {v:?}"))),
+        }),
+        Opt::TrustedOrigins => b.trusted_origins(v.split(',').map(str::trim).filter(|o| !o.is_empty())),
         Opt::MaxChunks => {
             b.max_chunks(v.parse::<usize>().map_err(|_| Error::config(format!("expected a whole number, got {v:?}")))?)
         }
@@ -382,6 +422,8 @@ pub struct Builder {
     leeway: Duration,
     allow_legacy: bool,
     cookie: CookieOptions,
+    csrf: bool,
+    trusted_origins: Vec<String>,
     binding_names: bool,
 }
 
@@ -398,6 +440,8 @@ impl Builder {
             leeway: Duration::from_secs(DEFAULT_LEEWAY_SECS),
             allow_legacy: false,
             cookie: CookieOptions::default(),
+            csrf: false,
+            trusted_origins: Vec::new(),
             binding_names: false,
         }
     }
@@ -535,6 +579,27 @@ impl Builder {
         self
     }
 
+    /// How the token is laid out in cookies. Defaults to [`Mode::Single`]; [`Mode::Split`]
+    /// keeps the signature in an `HttpOnly` cookie of its own, so a script on the page can read
+    /// the session but not steal a replayable token.
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.cookie.mode = mode;
+        self
+    }
+
+    /// CSRF protection for POST, PUT, PATCH and DELETE (see [`crate::csrf`]). Defaults to off.
+    pub fn csrf(mut self, on: bool) -> Self {
+        self.csrf = on;
+        self
+    }
+
+    /// Origins besides the request's own that may send unsafe requests when CSRF protection
+    /// is on, each `scheme://host[:port]`. Defaults to none.
+    pub fn trusted_origins<S: Into<String>>(mut self, origins: impl IntoIterator<Item = S>) -> Self {
+        self.trusted_origins.extend(origins.into_iter().map(Into::into));
+        self
+    }
+
     /// Checks every option together and prepares the keys (the HMAC key schedule is computed
     /// here, once).
     ///
@@ -611,10 +676,17 @@ impl Builder {
             // readSession derives the same bound from its `maxChunks`.
             max_token_bytes: self.cookie.max_chunks.saturating_mul(MAX_COOKIE_BYTES),
         };
+        let trusted_origins = self
+            .trusted_origins
+            .iter()
+            .map(|o| trusted_origin(o))
+            .collect::<Result<Vec<_>, Error>>()
+            .map_err(|e| self.error("JWT_SESSION_TRUSTED_ORIGINS", "trusted_origins", e.message().to_owned()))?;
         Ok(JwtSessions {
             keys,
             algorithm: self.algorithm,
             validation,
+            csrf: CsrfOptions { enabled: self.csrf, trusted_origins },
             lifetime: Lifetime { max_age: self.max_age, refresh_after, absolute_lifetime: self.absolute_lifetime },
             cookie: self.cookie,
         })

@@ -26,8 +26,10 @@
 
 use serde_json::Value;
 
-use crate::claims::{Validation, ORIG_IAT, SID};
+use crate::claims::{Validation, CSRF, ORIG_IAT, SID};
 use crate::cookie::{self, CookieOptions, Source, MAX_COOKIE_BYTES};
+pub use crate::csrf::RequestInfo;
+use crate::csrf::{self, CsrfOptions};
 use crate::error::{Error, ErrorCode};
 use crate::jwt::{self, Algorithm};
 use crate::keys::KeyRing;
@@ -108,8 +110,9 @@ impl ResponseInfo<'_> {
 }
 
 /// What to answer instead of the handler's response when the session cannot be handled: a
-/// configuration error, or a session that cannot be saved. The body names at most a binding;
-/// the reason is in [`Answer::log`], for the Worker's log only.
+/// configuration error (500), a session that cannot be saved (500), or an unsafe request
+/// refused by CSRF protection (403). The body names at most a binding; the reason is in
+/// [`Answer::log`], for the Worker's log only.
 ///
 /// # Examples
 ///
@@ -140,14 +143,15 @@ impl Answer {
     /// The answer to an error: the one mapping from failure to response, for every runtime.
     #[must_use]
     pub fn for_error(err: &Error) -> Answer {
-        let (body, log) = match err.code() {
+        let (status, body, log) = match err.code() {
             ErrorCode::Config => {
                 let binding = err.binding().unwrap_or("the JWT_SESSION_* settings");
-                (format!("Server misconfigured: check {binding} (details in the Worker's log)\n"), "misconfigured")
+                (500, format!("Server misconfigured: check {binding} (details in the Worker's log)\n"), "misconfigured")
             }
-            _ => ("Internal Server Error: the session could not be saved\n".to_owned(), "session not saved"),
+            ErrorCode::Csrf => (403, "Forbidden: cross-site request refused (csrf)\n".to_owned(), "request refused"),
+            _ => (500, "Internal Server Error: the session could not be saved\n".to_owned(), "session not saved"),
         };
-        Answer { status: 500, body, code: err.code(), log: format!("{LOG_PREFIX}{log}: {err}") }
+        Answer { status, body, code: err.code(), log: format!("{LOG_PREFIX}{log}: {err}") }
     }
 }
 
@@ -231,6 +235,7 @@ pub struct JwtSessions {
     pub(crate) validation: Validation,
     pub(crate) lifetime: Lifetime,
     pub(crate) cookie: CookieOptions,
+    pub(crate) csrf: CsrfOptions,
 }
 
 impl JwtSessions {
@@ -259,6 +264,11 @@ impl JwtSessions {
         self.algorithm
     }
 
+    /// CSRF protection in force.
+    pub fn csrf_options(&self) -> &CsrfOptions {
+        &self.csrf
+    }
+
     /// Reads the session from a request's `Cookie` header at `now_secs` (seconds since the Unix
     /// epoch).
     ///
@@ -285,17 +295,29 @@ impl JwtSessions {
         let mut first_error = None;
         let mut chunks_rejected = false;
         let mut longest_chunks_incomplete = None;
-        for candidate in &found.candidates {
-            match jwt::verify_within(&candidate.token, &self.keys, &self.validation, now_secs, &mut budget) {
-                Ok(verified) => return Session::from_verified(verified, found.present),
-                Err(err) => {
-                    first_error.get_or_insert(err.code());
-                    if let Source::Chunks { incomplete, .. } = candidate.source {
-                        chunks_rejected = true;
-                        longest_chunks_incomplete.get_or_insert(incomplete);
-                    }
-                    if err.code() == ErrorCode::TooLarge && budget == 0 {
-                        break;
+        'candidates: for candidate in &found.candidates {
+            // A split half (`header.payload`) is tried with each signature cookie; every mode
+            // reads every form, so switching modes logs nobody out.
+            let joined: Vec<String>;
+            let tokens: &[String] =
+                if candidate.token.bytes().filter(|&b| b == b'.').count() == 1 && !found.signatures.is_empty() {
+                    joined = found.signatures.iter().map(|sig| format!("{}.{sig}", candidate.token)).collect();
+                    &joined
+                } else {
+                    std::slice::from_ref(&candidate.token)
+                };
+            for token in tokens {
+                match jwt::verify_within(token, &self.keys, &self.validation, now_secs, &mut budget) {
+                    Ok(verified) => return Session::from_verified(verified, found.present),
+                    Err(err) => {
+                        first_error.get_or_insert(err.code());
+                        if let Source::Chunks { incomplete, .. } = candidate.source {
+                            chunks_rejected = true;
+                            longest_chunks_incomplete.get_or_insert(incomplete);
+                        }
+                        if err.code() == ErrorCode::TooLarge && budget == 0 {
+                            break 'candidates;
+                        }
                     }
                 }
             }
@@ -304,10 +326,41 @@ impl JwtSessions {
         let mut present = found.present;
         if chunks_rejected {
             // A planted or cut-short chunk must not let this response log the user out: chunks
-            // that did not verify are left for the browser to expire on its own.
-            present.retain(|name| !cookie::is_chunk_name(name, &self.cookie.name));
+            // that did not verify, and the signature that goes with them, are left for the
+            // browser to expire on its own.
+            let signature = cookie::signature_cookie_name(&self.cookie.name);
+            present.retain(|name| !cookie::is_chunk_name(name, &self.cookie.name) && *name != signature);
         }
         Session::from_rejected(code, present)
+    }
+
+    /// Reads the session of a request and, with CSRF protection on, checks an unsafe request
+    /// (POST, PUT, PATCH, DELETE) before the handler runs: its `Origin` (or, without one,
+    /// `Sec-Fetch-Site`) must be the request's own origin or a trusted one, and when the session
+    /// carries a CSRF token, `X-CSRF-Token` must equal it. What adapters call on the way in.
+    ///
+    /// # Errors
+    ///
+    /// The engine's [`Answer`] to give instead of running the handler: a 403 with code `csrf`.
+    /// Nothing is committed then.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{ErrorCode, JwtSessions, RequestInfo};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").csrf(true).build()?;
+    /// let post = RequestInfo { method: "POST", url: "https://app.example/note", ..RequestInfo::default() };
+    /// assert!(sessions.load_request(&post, 0).is_ok());
+    /// let foreign = RequestInfo { origin: Some("https://evil.example"), ..post };
+    /// let answer = sessions.load_request(&foreign, 0).unwrap_err();
+    /// assert_eq!((answer.status, answer.code), (403, ErrorCode::Csrf));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn load_request(&self, req: &RequestInfo<'_>, now_secs: u64) -> Result<Session, Answer> {
+        let session = self.load_cookie_header(req.cookie, now_secs);
+        let expected = session.snapshot().csrf;
+        csrf::check(&self.csrf, req, expected.as_deref()).map_err(|err| Answer::for_error(&err))?;
+        Ok(session)
     }
 
     /// Verifies one token exactly as [`load_cookie_header`](JwtSessions::load_cookie_header)
@@ -454,6 +507,13 @@ impl JwtSessions {
                 claims.insert("exp".into(), Value::from(now_secs.saturating_add(lifetime)));
                 claims.insert(ORIG_IAT.into(), Value::from(start));
                 claims.insert(SID.into(), Value::from(sid));
+                if self.csrf.enabled {
+                    let token = match snap.csrf {
+                        Some(token) => token,
+                        None => session::new_session_id()?,
+                    };
+                    claims.insert(CSRF.into(), Value::from(token));
+                }
                 let token = jwt::sign(&claims, &self.keys, self.algorithm)?;
                 cookie::session_set_cookies(&self.cookie, &token, lifetime, now_secs, https, &snap.present)?
             }
@@ -899,6 +959,145 @@ mod tests {
         assert_eq!((failed.answer.is_none(), failed.set_cookies().count()), (true, 0));
         let refused = s.commit_changes(&session, bad, &OK, T0 + 1, Scheme::Http);
         assert_eq!(refused.answer.map(|a| a.code), Some(ErrorCode::ReservedClaim));
+    }
+
+    fn split() -> JwtSessions {
+        JwtSessions::builder(SECRET).mode(crate::cookie::Mode::Split).build().unwrap()
+    }
+
+    #[test]
+    fn split_mode_writes_a_readable_half_and_an_http_only_signature() {
+        let s = split();
+        let (_, out) = counter_request(&s, None, T0);
+        let lines = set_cookies(&out);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        let data = lines[0].split(';').next().unwrap().trim_start_matches("jwtsession=");
+        assert_eq!(data.matches('.').count(), 1, "header.payload only: {data}");
+        assert!(!lines[0].contains("HttpOnly"), "the page reads the session");
+        assert!(lines[1].starts_with("jwtsession.sig=") && lines[1].contains("; HttpOnly"), "{}", lines[1]);
+        assert_eq!(
+            lines[0].split("; ").skip(1).filter(|a| !a.starts_with("Expires")).collect::<Vec<_>>(),
+            lines[1].split("; ").skip(1).filter(|a| !a.starts_with("Expires") && *a != "HttpOnly").collect::<Vec<_>>(),
+            "the same Path, Max-Age, SameSite and Secure"
+        );
+        // The browser sends both back: the session verifies.
+        let back = s.load_cookie_header(Some(&jar(&out)), T0 + 1);
+        assert_eq!(back.get::<u64>("counter").unwrap(), Some(1));
+        // What a script on the page sees (no HttpOnly cookie) cannot continue the session.
+        let readable =
+            jar(&out).split("; ").filter(|c| !c.starts_with("jwtsession.sig=")).collect::<Vec<_>>().join("; ");
+        let stolen = s.load_cookie_header(Some(&readable), T0 + 1);
+        assert!(stolen.is_empty());
+        assert_eq!(stolen.rejected(), Some(ErrorCode::Malformed));
+    }
+
+    #[test]
+    fn every_mode_reads_every_form_so_switching_modes_logs_nobody_out() {
+        let (single, split) = (sessions(), split());
+        let (_, out) = counter_request(&single, None, T0);
+        // A whole JWS, read by a split Worker and re-issued split, then back.
+        let (n, out) = counter_request(&split, Some(&jar(&out)), T0 + 1);
+        assert_eq!(n, 2);
+        let lines = set_cookies(&out);
+        assert!(lines.iter().any(|l| l.starts_with("jwtsession.sig=")));
+        let (n, out) = counter_request(&single, Some(&jar(&out)), T0 + 2);
+        assert_eq!(n, 3);
+        let lines = set_cookies(&out);
+        assert_eq!(lines.len(), 2, "the whole token, and the old signature cookie expired: {lines:?}");
+        assert_eq!(lines[0].split(';').next().unwrap().matches('.').count(), 2);
+        assert!(lines[1].starts_with("jwtsession.sig=;") && lines[1].contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn mixed_halves_a_missing_half_or_a_lone_signature_give_an_empty_session() {
+        let s = split();
+        let (_, a) = counter_request(&s, None, T0);
+        let (_, b) = counter_request(&s, None, T0);
+        let half = |plan: &Plan, name: &str| {
+            plan.set_cookies()
+                .map(|c| c.split(';').next().unwrap().to_string())
+                .find(|c| c.starts_with(&format!("{name}=")))
+                .unwrap()
+        };
+        for header in [
+            format!("{}; {}", half(&a, "jwtsession"), half(&b, "jwtsession.sig")),
+            half(&a, "jwtsession"),
+            half(&a, "jwtsession.sig"),
+        ] {
+            let session = s.load_cookie_header(Some(&header), T0 + 1);
+            assert!(session.is_empty(), "{header}");
+            // Untouched: every cookie of the broken pair is expired.
+            assert_eq!(commit(&s, &session, T0 + 1).decision, Decision::Expire);
+        }
+        // A tossed signature before the genuine one does not hide it.
+        let header = format!("jwtsession.sig=AAAA; {}", jar(&a));
+        assert_eq!(s.load_cookie_header(Some(&header), T0 + 1).get::<u64>("counter").unwrap(), Some(1));
+    }
+
+    #[test]
+    fn a_large_split_session_is_chunked_and_destroy_expires_every_cookie() {
+        let s = split();
+        let session = s.load_cookie_header(None, T0);
+        session.insert("note", "n".repeat(9000)).unwrap();
+        let out = s.commit_headers(&session, &OK, T0, Scheme::Https);
+        let names: Vec<&str> = out.set_cookies().map(|c| c.split('=').next().unwrap()).collect();
+        assert_eq!(names, ["jwtsession.0", "jwtsession.1", "jwtsession.2", "jwtsession.sig"]);
+        let back = s.load_cookie_header(Some(&jar(&out)), T0 + 1);
+        assert_eq!(back.get::<String>("note").unwrap().map(|n| n.len()), Some(9000));
+        back.destroy();
+        let gone = s.commit_headers(&back, &OK, T0 + 1, Scheme::Https);
+        let expired: Vec<&str> = gone.set_cookies().map(|c| c.split('=').next().unwrap()).collect();
+        assert_eq!(expired, names, "every chunk and the signature");
+        assert!(gone.set_cookies().all(|c| c.contains("Max-Age=0")));
+    }
+
+    #[test]
+    fn the_csrf_token_is_made_at_the_first_save_kept_and_new_after_regenerate() {
+        let s = JwtSessions::builder(SECRET).csrf(true).build().unwrap();
+        let csrf_of =
+            |plan: &Plan| jwt::decode_unverified(&token_of(plan)).unwrap()["csrf"].as_str().unwrap().to_string();
+        let (_, first) = counter_request(&s, None, T0);
+        let token = csrf_of(&first);
+        assert_eq!(token.len(), 22);
+        let (_, second) = counter_request(&s, Some(&jar(&first)), T0 + 1);
+        assert_eq!(csrf_of(&second), token);
+        let session = s.load_cookie_header(Some(&jar(&second)), T0 + 2);
+        assert_eq!(session.csrf_token().as_deref(), Some(token.as_str()));
+        session.regenerate();
+        let third = commit(&s, &session, T0 + 2);
+        assert_ne!(csrf_of(&third), token);
+        assert_eq!(session.csrf_token(), Some(csrf_of(&third)));
+        // Off: no claim.
+        let (_, plain) = counter_request(&sessions(), None, T0);
+        assert!(jwt::decode_unverified(&token_of(&plain)).unwrap().get("csrf").is_none());
+    }
+
+    #[test]
+    fn an_unsafe_request_without_the_sessions_token_is_refused_before_the_handler() {
+        let s = JwtSessions::builder(SECRET).csrf(true).trusted_origins(["https://admin.example"]).build().unwrap();
+        let (_, out) = counter_request(&s, None, T0);
+        let cookie = jar(&out);
+        let token = jwt::decode_unverified(&token_of(&out)).unwrap()["csrf"].as_str().unwrap().to_string();
+        let put = RequestInfo {
+            cookie: Some(&cookie),
+            method: "PUT",
+            url: "https://app.example/note",
+            origin: Some("https://app.example"),
+            ..RequestInfo::default()
+        };
+        let refused = |req: &RequestInfo<'_>| s.load_request(req, T0 + 1).err().map(|a| (a.status, a.code));
+        assert_eq!(refused(&put), Some((403, ErrorCode::Csrf)), "no token");
+        assert_eq!(refused(&RequestInfo { csrf_token: Some("wrong"), ..put }), Some((403, ErrorCode::Csrf)));
+        assert_eq!(refused(&RequestInfo { csrf_token: Some(&token), ..put }), None);
+        let trusted = RequestInfo { origin: Some("https://admin.example"), csrf_token: Some(&token), ..put };
+        assert_eq!(refused(&trusted), None);
+        let foreign = RequestInfo { origin: Some("https://evil.example"), csrf_token: Some(&token), ..put };
+        assert_eq!(refused(&foreign), Some((403, ErrorCode::Csrf)));
+        assert_eq!(refused(&RequestInfo { method: "GET", ..foreign }), None, "safe methods are never refused");
+        let answer = s.load_request(&put, T0 + 1).unwrap_err();
+        assert_eq!(answer.body, "Forbidden: cross-site request refused (csrf)\n");
+        assert!(answer.log.starts_with("worker-jwt-session: request refused: csrf: "), "{}", answer.log);
+        assert!(!answer.log.contains(&token));
     }
 
     #[test]

@@ -52,6 +52,9 @@ pub enum ErrorCode {
     /// A chunked session arrived with a chunk missing (a client or proxy dropped cookies),
     /// told apart from garbage so that the log says what happened.
     Incomplete,
+    /// An unsafe request (POST, PUT, PATCH, DELETE) from another origin, or without the
+    /// session's CSRF token, refused before the handler ran.
+    Csrf,
 }
 
 impl ErrorCode {
@@ -80,11 +83,12 @@ impl ErrorCode {
             ErrorCode::Config => "config",
             ErrorCode::ReservedClaim => "reserved_claim",
             ErrorCode::Incomplete => "incomplete",
+            ErrorCode::Csrf => "csrf",
         }
     }
 
     /// Every code, for documentation and for tests that check all of them.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::Malformed,
         ErrorCode::BadBase64,
         ErrorCode::BadJson,
@@ -100,6 +104,7 @@ impl ErrorCode {
         ErrorCode::Config,
         ErrorCode::ReservedClaim,
         ErrorCode::Incomplete,
+        ErrorCode::Csrf,
     ];
 }
 

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::claims::RESERVED_CLAIMS;
 use crate::config::SETTINGS;
-use crate::engine::{rejected_log, Answer, Changes, JwtSessions, Plan, ResponseInfo, Scheme};
+use crate::engine::{rejected_log, Answer, Changes, JwtSessions, Plan, RequestInfo, ResponseInfo, Scheme};
 use crate::error::{Error, ErrorCode};
 use crate::session::{Session, MAX_VALUE_DEPTH};
 
@@ -172,6 +172,7 @@ pub struct Loaded {
     json: String,
     sid: Option<String>,
     rejected: Option<ErrorCode>,
+    refused: Option<Answer>,
 }
 
 #[wasm_bindgen]
@@ -199,6 +200,13 @@ impl Loaded {
     #[wasm_bindgen(getter, js_name = rejectedLog)]
     pub fn rejected_log(&self) -> Option<String> {
         self.rejected.map(rejected_log)
+    }
+
+    /// The engine's answer when the request is refused before the handler runs (CSRF
+    /// protection: a 403 with code `csrf`); the handler must not run then.
+    #[wasm_bindgen(getter)]
+    pub fn refused(&self) -> Option<JsAnswer> {
+        self.refused.clone().map(JsAnswer::from)
     }
 
     /// Starts a new session now ([`Session::regenerate`]) and gives its new id, so that
@@ -252,13 +260,36 @@ impl Engine {
         self.sessions.cookie_options().name.clone()
     }
 
-    /// Reads the session from a request's `Cookie` header at `now_secs` (seconds).
-    pub fn load(&self, cookie_header: Option<String>, now_secs: f64) -> Loaded {
-        let session = self.sessions.load_cookie_header(cookie_header.as_deref(), secs(now_secs));
+    /// Reads the session of a request at `now_secs` (seconds), from its `Cookie` header, and
+    /// checks an unsafe request when CSRF protection is on (`method`, `url`, and the `Origin`,
+    /// `Sec-Fetch-Site` and `X-CSRF-Token` headers): see [`JwtSessions::load_request`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn load(
+        &self,
+        cookie_header: Option<String>,
+        method: &str,
+        url: &str,
+        origin: Option<String>,
+        sec_fetch_site: Option<String>,
+        csrf_token: Option<String>,
+        now_secs: f64,
+    ) -> Loaded {
+        let req = RequestInfo {
+            cookie: cookie_header.as_deref(),
+            method,
+            url,
+            origin: origin.as_deref(),
+            sec_fetch_site: sec_fetch_site.as_deref(),
+            csrf_token: csrf_token.as_deref(),
+        };
+        let (session, refused) = match self.sessions.load_request(&req, secs(now_secs)) {
+            Ok(session) => (session, None),
+            Err(answer) => (Session::new(), Some(answer)),
+        };
         // The snapshot does not count as a read by the handler (that would add `Vary`).
         let snapshot = session.snapshot();
         let json = serde_json::to_string(&snapshot.data).unwrap_or_else(|_| "{}".to_owned());
-        Loaded { rejected: snapshot.rejected, session, json, sid: snapshot.sid }
+        Loaded { rejected: snapshot.rejected, session, json, sid: snapshot.sid, refused }
     }
 
     /// Applies the handler's changes and gives the engine's plan for the response.
@@ -370,7 +401,7 @@ mod tests {
             r#"{{"user_id":12345678901234567891,"price":1.25,"z":1,"a":2,"iat":{now},"exp":{}}}"#,
             now + 600
         ));
-        let loaded = e.load(Some(cookie), T0);
+        let loaded = e.load(Some(cookie), "GET", "https://example.test/", None, None, None, T0);
         assert_eq!(loaded.rejected(), None);
         let plan = e.commit(&loaded, strings(&["counter"]), strings(&["1"]), vec![], ACCESSED, URL, 200, None, T0);
         assert!(plan.answer().is_none());
@@ -391,7 +422,7 @@ mod tests {
             ("d", deeper.as_str(), "bad_json"),
             ("x", "undefined", "bad_json"),
         ] {
-            let loaded = e.load(None, T0);
+            let loaded = e.load(None, "GET", "https://example.test/", None, None, None, T0);
             let plan = e.commit(&loaded, strings(&[key]), vec![text.to_owned()], vec![], ACCESSED, URL, 200, None, T0);
             let answer = plan.answer().unwrap_or_else(|| panic!("{key}: an answer"));
             assert_eq!((answer.status(), answer.code().as_str()), (500, code), "{key}");
@@ -403,7 +434,7 @@ mod tests {
     #[test]
     fn regenerate_gives_the_new_id_at_once_and_it_is_saved() {
         let e = engine();
-        let loaded = e.load(None, T0);
+        let loaded = e.load(None, "GET", "https://example.test/", None, None, None, T0);
         let id = loaded.regenerate().expect("an id");
         let plan = e.commit(&loaded, strings(&["user"]), strings(&[r#""ada""#]), vec![], ACCESSED, URL, 200, None, T0);
         assert!(payload_text(&plan).contains(&format!(r#""sid":"{id}""#)));
@@ -413,10 +444,10 @@ mod tests {
     #[test]
     fn a_removed_key_and_a_response_that_varies_already() {
         let e = engine();
-        let loaded = e.load(None, T0);
+        let loaded = e.load(None, "GET", "https://example.test/", None, None, None, T0);
         let plan = e.commit(&loaded, strings(&["a", "b"]), strings(&["1", "2"]), vec![], ACCESSED, URL, 200, None, T0);
         let jar = plan.headers()[3].split(';').next().unwrap().to_owned();
-        let loaded = e.load(Some(jar), T0 + 1.0);
+        let loaded = e.load(Some(jar), "GET", "https://example.test/", None, None, None, T0 + 1.0);
         assert_eq!(loaded.json(), r#"{"a":1,"b":2}"#);
         let plan = e.commit(&loaded, vec![], vec![], strings(&["a"]), ACCESSED, URL, 200, Some("Cookie".into()), T0);
         assert_eq!(plan.headers()[0], "Set-Cookie");

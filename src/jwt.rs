@@ -88,6 +88,21 @@ pub fn split_token(token: &str, max_bytes: usize) -> Result<[&str; 3], Error> {
     }
 }
 
+/// `[header, payload, ""]` for split mode's `header.payload`, with the checks of
+/// [`split_token`].
+fn split_token_parts<'a>(h64: &'a str, p64: &'a str, len: usize) -> Result<[&'a str; 3], Error> {
+    if len > claims::DEFAULT_MAX_TOKEN_BYTES {
+        return Err(Error::new(ErrorCode::TooLarge, "token is longer than the limit (max_token_bytes)"));
+    }
+    if h64.is_empty() || p64.is_empty() {
+        return Err(Error::new(
+            ErrorCode::Malformed,
+            "token must be three base64url segments, the first two non-empty",
+        ));
+    }
+    Ok([h64, p64, ""])
+}
+
 /// Parses JSON that must be an object. Serde would also accept an array for a struct, so the
 /// first byte is checked; serde_json bounds nesting (128 levels) and rejects trailing data.
 fn parse_object<'de, T: Deserialize<'de>>(bytes: &'de [u8], what: &'static str) -> Result<T, Error> {
@@ -289,7 +304,8 @@ pub enum Part {
 
 /// The JSON text of a token's header or payload, checked to be UTF-8 and to start as an object,
 /// **without verifying the signature**. For the browser, whose `JSON.parse` then gives numbers
-/// and key order as JavaScript expects, and for the CLI's `decode`.
+/// and key order as JavaScript expects, and for the CLI's `decode`. Takes a whole JWS or split
+/// mode's readable half, `header.payload` (whose signature is in an `HttpOnly` cookie).
 ///
 /// # Errors
 ///
@@ -302,9 +318,18 @@ pub enum Part {
 /// use worker_jwt_session::jwt::{decode_unverified_json, Part};
 /// let t = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
 /// assert_eq!(decode_unverified_json(t, Part::Payload).unwrap(), r#"{"counter":1}"#);
+/// let half = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ";
+/// assert_eq!(decode_unverified_json(half, Part::Payload).unwrap(), r#"{"counter":1}"#);
 /// ```
 pub fn decode_unverified_json(token: &str, part: Part) -> Result<String, Error> {
-    let [h64, p64, _] = split_token(token, claims::DEFAULT_MAX_TOKEN_BYTES)?;
+    // Split mode's half has no signature segment: it is read as if the signature were empty.
+    let dots = token.bytes().filter(|&b| b == b'.').count();
+    let [h64, p64, _] = if dots == 1 {
+        let (h64, p64) = token.split_once(['.']).unwrap_or((token, ""));
+        split_token_parts(h64, p64, token.len())?
+    } else {
+        split_token(token, claims::DEFAULT_MAX_TOKEN_BYTES)?
+    };
     // Whole messages, not format!: this is the browser package's path, kept free of core::fmt.
     let (segment, not_utf8, not_object) = match part {
         Part::Header => (h64, "header is not UTF-8", "header is not a JSON object"),

@@ -52,6 +52,7 @@ pub mod browser;
 pub mod claims;
 pub mod config;
 pub mod cookie;
+pub mod csrf;
 pub mod engine;
 pub mod error;
 #[cfg(feature = "js-worker")]
@@ -63,7 +64,7 @@ pub mod middleware;
 pub mod policy;
 pub mod session;
 
-pub use engine::{Answer, JwtSessions, Plan, ResponseInfo, Scheme};
+pub use engine::{Answer, JwtSessions, Plan, RequestInfo, ResponseInfo, Scheme};
 pub use error::{Error, ErrorCode};
 pub use session::Session;
 

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use worker::{console_error, console_log, console_warn, js_sys, Env, Headers, Request, Response};
 
-use crate::engine::{rejected_log, Answer, JwtSessions, Plan, ResponseInfo, Scheme};
+use crate::engine::{rejected_log, Answer, JwtSessions, Plan, RequestInfo, ResponseInfo, Scheme};
 use crate::error::Error;
 use crate::session::Session;
 
@@ -23,6 +23,12 @@ fn now_secs() -> u64 {
 /// The request's scheme, read from the URL string, so the request path does not parse a URL.
 fn scheme(req: &Request) -> Scheme {
     Scheme::of_url(&req.inner().url())
+}
+
+fn log_rejection(session: &Session) {
+    if let Some(code) = session.rejected() {
+        console_log!("{}", rejected_log(code));
+    }
 }
 
 /// The engine's answer as a workers-rs response, and its reason in the log.
@@ -122,6 +128,9 @@ impl JwtSessions {
     /// Reads the request's session. A cookie that fails any check gives an empty session; its
     /// error code (never the cookie) is logged.
     ///
+    /// This does not enforce CSRF protection (`JWT_SESSION_CSRF`): [`JwtSessions::wrap`] and
+    /// [`wrap`] do, and so does [`JwtSessions::load_checked`] for hand-written load/commit.
+    ///
     /// # Examples
     ///
     /// A `worker::Router` handler with `load` and [`JwtSessions::commit`]:
@@ -152,10 +161,60 @@ impl JwtSessions {
     pub fn load(&self, req: &Request) -> Session {
         let header = req.headers().get("Cookie").ok().flatten();
         let session = self.load_cookie_header(header.as_deref(), now_secs());
-        if let Some(code) = session.rejected() {
-            console_log!("{}", rejected_log(code));
-        }
+        log_rejection(&session);
         session
+    }
+
+    /// [`JwtSessions::load`], and with CSRF protection on, the engine's check of an unsafe
+    /// request ([`JwtSessions::load_request`]) before the handler runs.
+    ///
+    /// # Errors
+    ///
+    /// The response to answer instead of running the handler: the engine's 403 (code `csrf`),
+    /// its reason in the log. Commit nothing then.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use worker::*;
+    /// use worker_jwt_session::JwtSessions;
+    ///
+    /// #[event(fetch)]
+    /// async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    ///     let sessions = match JwtSessions::from_env_cached(&env) {
+    ///         Ok(s) => s,
+    ///         Err(e) => return Ok(JwtSessions::misconfigured(&e)),
+    ///     };
+    ///     let session = match sessions.load_checked(&req) {
+    ///         Ok(session) => session,
+    ///         Err(refused) => return Ok(refused),
+    ///     };
+    ///     session.insert("seen", true)?;
+    ///     sessions.commit(&session, &req, Response::ok("ok")?)
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn load_checked(&self, req: &Request) -> Result<Session, Response> {
+        let headers = req.headers();
+        let header = |name: &str| headers.get(name).ok().flatten();
+        let (cookie, origin, site, token) =
+            (header("Cookie"), header("Origin"), header("Sec-Fetch-Site"), header("X-CSRF-Token"));
+        let (url, method) = (req.inner().url(), req.method());
+        let info = RequestInfo {
+            cookie: cookie.as_deref(),
+            method: method.as_ref(),
+            url: &url,
+            origin: origin.as_deref(),
+            sec_fetch_site: site.as_deref(),
+            csrf_token: token.as_deref(),
+        };
+        match self.load_request(&info, now_secs()) {
+            Ok(session) => {
+                log_rejection(&session);
+                Ok(session)
+            }
+            Err(answer) => Err(answer_response(&answer)),
+        }
     }
 
     /// Applies the engine's plan for `session` to `response`: `Set-Cookie` headers (each its
@@ -233,7 +292,10 @@ impl JwtSessions {
         Fut: Future<Output = worker::Result<Response>>,
     {
         let scheme = scheme(&req);
-        let session = self.load(&req);
+        let session = match self.load_checked(&req) {
+            Ok(session) => session,
+            Err(refused) => return Ok(refused),
+        };
         let response = handler(req, session.clone()).await?;
         self.commit_with(&session, scheme, response)
     }

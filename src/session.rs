@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::b64::b64_encode;
-use crate::claims::{RESERVED_CLAIMS, SID};
+use crate::claims::{CSRF, RESERVED_CLAIMS, SID};
 use crate::error::{Error, ErrorCode};
 use crate::jwt::{Claims, Verified};
 use crate::policy::Origin;
@@ -72,6 +72,8 @@ pub(crate) struct Inner {
     pub start: Option<u64>,
     /// The session's id (`sid`), if it came from a valid token.
     pub sid: Option<String>,
+    /// The session's CSRF token (`csrf`), if it came from a valid token or was regenerated.
+    pub csrf: Option<String>,
     /// Code of the first cookie that failed verification, for the log.
     pub rejected: Option<ErrorCode>,
     /// Names of our cookies the request carried, to expire the ones no longer used.
@@ -84,7 +86,7 @@ pub(crate) struct Inner {
 
 /// A session: the data of a verified cookie, or an empty object.
 ///
-/// Reserved claim names (`iat`, `exp`, `nbf`, `orig_iat`, `sid`) are managed by the library and
+/// Reserved claim names (`iat`, `exp`, `nbf`, `orig_iat`, `sid`, `csrf`) are managed by the library and
 /// never appear in the data.
 ///
 /// # Examples
@@ -129,6 +131,7 @@ impl Session {
                 origin,
                 start,
                 sid,
+                csrf: None,
                 rejected,
                 present,
                 accessed: false,
@@ -142,10 +145,11 @@ impl Session {
     /// The session of a verified token: its claims without the reserved ones.
     pub(crate) fn from_verified(verified: Verified, present: Vec<String>) -> Session {
         let mut data = verified.claims;
-        let sid = match data.get(SID) {
+        let text = |name: &str| match data.get(name) {
             Some(Value::String(s)) => Some(s.clone()),
             _ => None,
         };
+        let (sid, csrf) = (text(SID), text(CSRF));
         for name in RESERVED_CLAIMS {
             data.shift_remove(name);
         }
@@ -154,7 +158,9 @@ impl Session {
             legacy: verified.time.exp.is_none(),
             iat: verified.time.iat,
         };
-        Session::with_origin(data, origin, verified.time.start, sid, None, present)
+        let session = Session::with_origin(data, origin, verified.time.start, sid, None, present);
+        session.lock().csrf = csrf;
+        session
     }
 
     /// An empty session after the request's cookies were all rejected (or absent).
@@ -221,7 +227,7 @@ impl Session {
     ///
     /// # Errors
     ///
-    /// [`ErrorCode::ReservedClaim`] for `iat`, `exp`, `nbf`, `orig_iat` and `sid`;
+    /// [`ErrorCode::ReservedClaim`] for `iat`, `exp`, `nbf`, `orig_iat`, `sid` and `csrf`;
     /// [`ErrorCode::BadJson`] when `value` does not serialize to JSON or nests deeper than
     /// [`MAX_VALUE_DEPTH`] (the next request could not load it).
     ///
@@ -359,6 +365,26 @@ impl Session {
         inner.modified = true;
         // Without a generator the id is made at commit, whose plan then reports the failure.
         inner.sid = new_session_id().ok();
+        // A token seen before the login must not stay valid for the logged-in session.
+        inner.csrf = new_session_id().ok();
+    }
+
+    /// The session's CSRF token (the `csrf` claim, when CSRF protection is on): what a page
+    /// must send back in `X-CSRF-Token` on POST, PUT, PATCH and DELETE. Made when the session
+    /// is first saved and by [`Session::regenerate`]; `None` before. Pages read it with the
+    /// browser package's `csrfToken()`; a server-rendered form can embed this.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::Session;
+    /// let s = Session::new();
+    /// assert_eq!(s.csrf_token(), None);
+    /// s.regenerate();
+    /// assert_eq!(s.csrf_token().map(|t| t.len()), Some(22));
+    /// ```
+    pub fn csrf_token(&self) -> Option<String> {
+        self.read().csrf.clone()
     }
 
     /// The session's id (`sid`): 22 base64url characters, made when the session is first saved
@@ -509,7 +535,7 @@ mod tests {
 
     #[test]
     fn reserved_claims_are_stripped_on_load_and_refused_on_insert() {
-        let claims = json!({"iat": 1, "exp": 2, "nbf": 0, "orig_iat": 1, "sid": "x", "user": "ada"});
+        let claims = json!({"iat": 1, "exp": 2, "nbf": 0, "orig_iat": 1, "sid": "x", "csrf": "y", "user": "ada"});
         let s = Session::from_verified(
             Verified {
                 header: crate::jwt::Header { alg: crate::jwt::Algorithm::HS256, kid: None },

@@ -489,3 +489,19 @@ fn verify_cookie_takes_a_whole_cookie_header_as_the_worker_does() {
     assert_eq!(out.ok().json(), serde_json::json!({"counter": 7}));
     cli(&[&["verify", &good, "--cookie", "a=b"][..], &args].concat(), &env, "").usage();
 }
+
+#[test]
+fn verify_cookie_and_decode_read_a_split_pair() {
+    let env = env_secret();
+    let args = ["--secret-env", "JWT_SESSION_SECRET", "--now", "5000"];
+    let good = sign(r#"{"counter":8}"#, &["--secret-env", "JWT_SESSION_SECRET", "--now", "4000"], &env);
+    let (half, sig) = good.rsplit_once('.').unwrap();
+    let verify = |header: &str| cli(&[&["verify", "--cookie", header][..], &args].concat(), &env, "");
+    let out = verify(&format!("jwtsession={half}; jwtsession.sig={sig}"));
+    assert_eq!(out.ok().json(), serde_json::json!({"counter": 8}));
+    // The readable half alone, as a script on the page holds it: no session.
+    verify(&format!("jwtsession={half}")).rejected("malformed");
+    // decode reads the half as the browser's decode() does.
+    let decoded = cli(&["decode", half], &[], "");
+    assert_eq!(decoded.ok().json()["counter"], 8);
+}

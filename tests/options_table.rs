@@ -43,7 +43,7 @@ fn the_typescript_options_are_the_option_table() {
         let ty = line.split_once("?:").map(|(_, t)| t.trim().trim_end_matches(';')).unwrap_or_default();
         let ok = match setting.kind {
             Kind::Secret | Kind::Text => ty == "string",
-            Kind::SecretList => ty == "string | string[]",
+            Kind::SecretList | Kind::TextList => ty == "string | string[]",
             Kind::Seconds | Kind::Count => ty == "number",
             Kind::Flag => ty == "boolean",
             Kind::Choice(words) | Kind::ChoiceList(words) => words.iter().all(|w| ty.contains(&format!("\"{w}\""))),

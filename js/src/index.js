@@ -19,7 +19,8 @@ export class SessionDecodeError extends Error {
 SessionDecodeError.prototype.name = "SessionDecodeError";
 
 /**
- * The payload of a token (or its header with `{ header: true }`), without verifying it.
+ * The payload of a token (or its header with `{ header: true }`), without verifying it: a whole
+ * JWS, or split mode's readable half `header.payload`.
  * Throws SessionDecodeError: malformed, too_large, bad_base64 or bad_json.
  */
 export function decode(token, options) {
@@ -73,4 +74,14 @@ export function readSession(
     }
   }
   return null;
+}
+
+/**
+ * The session's CSRF token (the `csrf` claim a Worker with `JWT_SESSION_CSRF=on` adds), or null:
+ * send it in the `X-CSRF-Token` header of POST, PUT, PATCH and DELETE requests. Same cookies and
+ * options as `readSession`.
+ */
+export function csrfToken(name = "jwtsession", options) {
+  const token = readSession(name, options)?.csrf;
+  return typeof token === "string" ? token : null;
 }

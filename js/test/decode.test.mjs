@@ -69,10 +69,18 @@ describe("the cases of jwt-decode v4's test suite", () => {
 
   test("throws malformed when a part is missing (jwt-decode: missing part, or invalid json)", () => {
     // Three segments, the first two non-empty: the Worker's rule, with one code for all of them.
-    for (const bad of [".FAKE_TOKEN", "FAKE_TOKEN", "TOKEN", "FAKE.TOKEN", "FAKE.TOKEN2", "a..c", ".b.c", "a.b.c.d"]) {
+    for (const bad of [".FAKE_TOKEN", "FAKE_TOKEN", "TOKEN", "FAKE.", ".TOKEN", "a..c", ".b.c", "a.b.c.d"]) {
       throwsCode(() => decode(bad), "malformed");
       throwsCode(() => decode(bad, { header: true }), "malformed");
     }
+  });
+
+  test("reads split mode's readable half, header.payload, as the whole token", () => {
+    const whole = tokenOf('{"counter":3}');
+    const half = whole.slice(0, whole.lastIndexOf("."));
+    assert.deepEqual(decode(half), { counter: 3 });
+    assert.deepEqual(decode(half, { header: true }), decode(whole, { header: true }));
+    throwsCode(() => decode("FAKE.TEST"), "bad_json");
   });
 
   test("reads a token with an empty signature segment, as the Worker parses it (alg none)", () => {

@@ -150,6 +150,7 @@ mod tests {
             http_only: true,
             partitioned: true,
             max_chunks: 8,
+            mode: crate::cookie::Mode::Single,
         };
         opts.validate().unwrap();
         assert_eq!(

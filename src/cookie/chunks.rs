@@ -2,7 +2,8 @@
 //! and every `Set-Cookie` a session needs, chunked or not ([`session_set_cookies`]).
 
 use super::build::{removal_cookie, set_cookie};
-use super::options::{CookieOptions, MAX_CHUNKS_LIMIT};
+use super::options::{CookieOptions, Mode, MAX_CHUNKS_LIMIT};
+use super::parse::signature_cookie_name;
 use crate::error::{Error, ErrorCode};
 
 /// The most bytes of name plus value that one cookie may hold.
@@ -103,11 +104,13 @@ fn decimal_len(mut n: usize) -> usize {
 
 /// Every `Set-Cookie` header value that stores `token` under `opts.name` and cleans up.
 ///
-/// First the cookie, or its chunks when the token does not fit one cookie; then a removal
-/// cookie for every name in `present` (from
+/// First the cookie, or its chunks when the token does not fit one cookie; in
+/// [`Mode::Split`], the cookie holds `header.payload` and the signature goes in `name.sig`,
+/// always `HttpOnly`. Then a removal cookie for every name in `present` (from
 /// [`SessionCookies::present`](super::SessionCookies::present)) not written this time:
-/// the plain name when chunks are written now, the chunks when the plain name is, and chunks
-/// left over from a larger earlier session. Each is meant for its own `Set-Cookie` header.
+/// the plain name when chunks are written now, the chunks when the plain name is, chunks
+/// left over from a larger earlier session, and `name.sig` in single mode. Each is meant for
+/// its own `Set-Cookie` header.
 ///
 /// # Errors
 ///
@@ -146,9 +149,17 @@ pub fn session_set_cookies(
             "the session token holds a byte not allowed in a cookie value; refusing to set it",
         ));
     }
+    // Split mode: the readable `header.payload` under the name, the signature apart.
+    let (value, signature) = match opts.mode {
+        Mode::Single => (token, None),
+        Mode::Split => match token.rsplit_once('.') {
+            Some((data, signature)) => (data, Some(signature)),
+            None => (token, None),
+        },
+    };
     let name = opts.name.as_str();
-    if !fits_one_cookie(name, token) {
-        let needed = Chunks::new(name, token).count();
+    if !fits_one_cookie(name, value) {
+        let needed = Chunks::new(name, value).count();
         if needed > opts.max_chunks {
             return Err(Error::new(
                 ErrorCode::TooLarge,
@@ -162,13 +173,20 @@ pub fn session_set_cookies(
             ));
         }
     }
-    let cookies = split_into_chunks(name, token);
-    let stale = present.iter().filter(|old| !cookies.iter().any(|(written, _)| written == *old));
+    let cookies = split_into_chunks(name, value);
     let mut headers: Vec<String> = cookies
         .iter()
         .map(|(chunk_name, value)| set_cookie(opts, chunk_name, value, max_age_secs, now_secs, https))
         .collect();
-    headers.extend(stale.map(|old| removal_cookie(opts, old, https)));
+    let signature_name = signature_cookie_name(name);
+    if let Some(signature) = signature {
+        // Always HttpOnly: the page's scripts must never hold a replayable token.
+        let hidden = CookieOptions { http_only: true, ..opts.clone() };
+        headers.push(set_cookie(&hidden, &signature_name, signature, max_age_secs, now_secs, https));
+    }
+    let written =
+        |old: &String| cookies.iter().any(|(n, _)| n == old) || (signature.is_some() && *old == signature_name);
+    headers.extend(present.iter().filter(|old| !written(old)).map(|old| removal_cookie(opts, old, https)));
     Ok(headers)
 }
 

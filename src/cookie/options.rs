@@ -144,6 +144,60 @@ impl FromStr for Secure {
     }
 }
 
+/// How the token is laid out in cookies (`JWT_SESSION_MODE`). Every mode reads every layout on
+/// the way in and writes its own on the way out, so changing the mode logs nobody out.
+///
+/// Parses from configuration text in any case.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::cookie::Mode;
+/// assert_eq!(Mode::default(), Mode::Single);
+/// assert_eq!("SPLIT".parse::<Mode>()?, Mode::Split);
+/// assert_eq!(Mode::Split.as_str(), "split");
+/// assert!("sideways".parse::<Mode>().is_err());
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Mode {
+    /// `name` holds the whole JWS: the page reads every claim, and a script that steals the
+    /// cookie holds a replayable token.
+    #[default]
+    Single,
+    /// `name` holds `header.payload` (readable by the page, chunked when large) and
+    /// `name.sig` the signature, always `HttpOnly`: a script on the page reads the session but
+    /// has nothing to replay.
+    Split,
+}
+
+impl Mode {
+    /// The configuration word: `single` or `split`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Single => "single",
+            Mode::Split => "split",
+        }
+    }
+}
+
+impl FromStr for Mode {
+    type Err = Error;
+
+    /// # Errors
+    ///
+    /// [`ErrorCode::Config`](crate::ErrorCode::Config) for anything but `single` or `split`.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let s = s.trim();
+        [Mode::Single, Mode::Split]
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| Error::config(format!("mode must be single or split, not {s:?}")))
+    }
+}
+
 /// Name and attributes of the session cookie.
 ///
 /// Check it once with [`validate`](CookieOptions::validate) when the configuration is built; the
@@ -184,6 +238,8 @@ pub struct CookieOptions {
     /// How many chunk cookies a large session may use, 1 to 32; 1 means never chunk. Defaults
     /// to [`DEFAULT_MAX_CHUNKS`].
     pub max_chunks: usize,
+    /// How the token is laid out in cookies. Defaults to [`Mode::Single`].
+    pub mode: Mode,
 }
 
 impl Default for CookieOptions {
@@ -206,6 +262,7 @@ impl Default for CookieOptions {
             http_only: false,
             partitioned: false,
             max_chunks: DEFAULT_MAX_CHUNKS,
+            mode: Mode::Single,
         }
     }
 }

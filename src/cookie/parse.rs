@@ -10,6 +10,12 @@ const MAX_PLAIN_CANDIDATES: usize = 16;
 
 /// Distinct values kept per chunk index, the first ones in header order: the genuine chunk and
 /// a few planted ones. More are an attack on us, and each one multiplies the reassemblies.
+/// Tossed signature cookies tried, at most: each doubles the work of every split candidate.
+const MAX_SIGNATURES: usize = 4;
+
+/// The longest signature segment: HS512's 64 bytes in unpadded base64url.
+const MAX_SIGNATURE_CHARS: usize = 86;
+
 const MAX_VALUES_PER_CHUNK: usize = 4;
 
 /// Reassemblies tried per request, duplicates included. Each candidate costs one verification
@@ -79,9 +85,12 @@ pub struct SessionCookies {
     /// each value of the plain `name` cookie (in header order), then the reassemblies of
     /// `name.0`, `name.1`, … (see [`session_cookies`]). The first one that verifies wins.
     pub candidates: Vec<Candidate>,
-    /// Names of every cookie of ours that the request carried (`name`, `name.3`, …), each once,
-    /// so the response can expire the ones it no longer uses.
+    /// Names of every cookie of ours that the request carried (`name`, `name.3`, `name.sig`,
+    /// …), each once, so the response can expire the ones it no longer uses.
     pub present: Vec<String>,
+    /// The values of `name.sig` (split mode's signature cookie), in header order, each once,
+    /// at most 4: a candidate of two segments (`header.payload`) is tried with each.
+    pub signatures: Vec<String>,
 }
 
 /// One token to try, and where in the request it came from.
@@ -174,7 +183,22 @@ pub fn session_cookies(header: &str, name: &str, max_chunks: usize) -> SessionCo
     let mut chunks: Vec<Vec<&str>> = vec![Vec::new(); max_chunks.min(CHUNK_INDICES)];
     let mut found = SessionCookies::default();
 
+    let signature_name = signature_cookie_name(name);
     for (cookie_name, value) in parse_cookie_header(header) {
+        if cookie_name == signature_name {
+            if !found.present.iter().any(|p| p == cookie_name) {
+                found.present.push(cookie_name.to_owned());
+            }
+            // A signature is at most 86 base64url characters (HS512); anything longer is not one.
+            if !value.is_empty()
+                && value.len() <= MAX_SIGNATURE_CHARS
+                && found.signatures.len() < MAX_SIGNATURES
+                && !found.signatures.iter().any(|s| s == value)
+            {
+                found.signatures.push(value.to_owned());
+            }
+            continue;
+        }
         let chunk_index = if cookie_name == name {
             None
         } else {
@@ -216,6 +240,22 @@ pub fn session_cookies(header: &str, name: &str, max_chunks: usize) -> SessionCo
 
     push_reassemblies(&mut found.candidates, &chunks, name, max_value_bytes);
     found
+}
+
+/// The name of split mode's signature cookie for the session cookie `name`: `name.sig`.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::cookie::signature_cookie_name;
+/// assert_eq!(signature_cookie_name("jwtsession"), "jwtsession.sig");
+/// ```
+#[must_use]
+pub fn signature_cookie_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    out.push_str(name);
+    out.push_str(".sig");
+    out
 }
 
 /// Whether `cookie_name` is one of the chunk names of the session cookie `name`: `name.` and a

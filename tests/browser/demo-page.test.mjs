@@ -80,3 +80,54 @@ describe("the demo page at /app/", () => {
     assert.equal(new URL(noSlash.headers.get("location"), ORIGIN).pathname, "/app/");
   });
 });
+
+describe("the demo page in split mode with CSRF protection on", () => {
+  const SPLIT_PORT = 8805;
+  const SPLIT_ORIGIN = `http://127.0.0.1:${SPLIT_PORT}`;
+  let worker;
+  let browser;
+  before(async () => {
+    worker = await startWorker(
+      { JWT_SESSION_SECRET: SECRET, JWT_SESSION_MODE: "split", JWT_SESSION_CSRF: "on" },
+      { assets: "examples/counter/public", port: SPLIT_PORT },
+    );
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await worker?.dispose();
+  });
+
+  test("the page counts, saves a note with its CSRF token, logs out; its scripts never see the signature", async () => {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (err) => errors.push(err));
+    await page.goto(`${SPLIT_ORIGIN}/app/`);
+    for (const want of ["1", "2"]) {
+      await page.click("#count");
+      await page.waitForFunction((n) => document.getElementById("counter").textContent === n, want);
+    }
+    // What an XSS would see: the readable half only, no signature to replay.
+    const visible = await page.evaluate(() => document.cookie);
+    assert.match(visible, /(^|; )jwtsession=[\w-]+\.[\w-]+(;|$)/);
+    assert.doesNotMatch(visible, /jwtsession\.sig/);
+    const jar = await page.context().cookies();
+    assert.ok(jar.some((c) => c.name === "jwtsession.sig" && c.httpOnly), "the signature cookie is HttpOnly");
+
+    await page.fill("#note", "remember the milk");
+    await page.click("#save");
+    await page.waitForFunction(() => /Saved a note/.test(document.getElementById("answer").textContent));
+    assert.equal(JSON.parse(await page.locator("#session").textContent()).note, "remember the milk");
+
+    // Without the token (as a cross-site form would send it), the Worker refuses: 403.
+    const status = await page.evaluate(async () => (await fetch("/note", { method: "PUT", body: "forged" })).status);
+    assert.equal(status, 403);
+    assert.equal(JSON.parse(await page.locator("#session").textContent()).note, "remember the milk");
+
+    await page.click("#logout");
+    await page.waitForFunction(() => document.getElementById("session").textContent === "no session");
+    assert.ok(!(await page.context().cookies()).some((c) => c.name.startsWith("jwtsession")), "every cookie expired");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});

@@ -18,7 +18,8 @@ fn a_token_decodes_to_its_payload_and_header() {
 fn failures_start_with_nul_and_the_code() {
     let cases = [
         ("", "malformed"),
-        ("a.b", "malformed"),
+        ("abc", "malformed"),
+        ("a.b", "bad_base64"),
         ("e30.e30.e30.e30", "malformed"),
         ("e30.e31.e30", "bad_base64"),
         ("e30.e30=.e30", "bad_base64"),

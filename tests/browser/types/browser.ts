@@ -1,6 +1,6 @@
 // Type tests for the browser entry, used as the README shows; checked by `tsc --noEmit`
 // (`make test-js`).
-import { decode, readSession, SessionDecodeError, type SessionDecodeErrorCode, type SessionPayload } from "worker-jwt-session";
+import { csrfToken, decode, readSession, SessionDecodeError, type SessionDecodeErrorCode, type SessionPayload } from "worker-jwt-session";
 
 type Counter = { counter: number; user?: string };
 
@@ -21,6 +21,8 @@ const maybe: number | undefined = session?.counter;
 readSession<Counter>().counter;
 readSession("jwtsession", { cookie: document.cookie, now: new Date() });
 readSession(undefined, { now: 1_800_000_000 });
+const csrf: string | null = csrfToken();
+csrfToken("jwtsession", { cookie: document.cookie, maxChunks: 8 });
 // @ts-expect-error cookie is a string
 readSession("jwtsession", { cookie: 42 });
 
@@ -41,4 +43,4 @@ export function codeOf(err: unknown): SessionDecodeErrorCode | undefined {
   return undefined;
 }
 
-export const used = [exp, alg, n, wrong, maybe];
+export const used = [exp, alg, n, wrong, maybe, csrf];
