@@ -501,7 +501,10 @@ fn verify_cookie_and_decode_read_a_split_pair() {
     assert_eq!(out.ok().json(), serde_json::json!({"counter": 8}));
     // The readable half alone, as a script on the page holds it: no session.
     verify(&format!("jwtsession={half}")).rejected("malformed");
-    // decode reads the half as the browser's decode() does.
+    // decode reads the half as the browser's decode() does, alone or in a Cookie header.
     let decoded = cli(&["decode", half], &[], "");
     assert_eq!(decoded.ok().json()["counter"], 8);
+    let decoded = cli(&["decode", "--cookie", &format!("a=b; jwtsession={half}; jwtsession.sig={sig}")], &[], "");
+    assert_eq!(decoded.ok().json()["counter"], 8);
+    cli(&["decode", "--cookie", "a=b"], &[], "").rejected("malformed");
 }

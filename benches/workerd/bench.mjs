@@ -71,7 +71,7 @@ const WORKERS_RS = {
 
 // Order of the rows; contenders not listed come after, by file name.
 const ORDER = [
-  "ours", "ours-per-request", "ours-core", "ours-js", "jose", "tsndr", "hono", "webcrypto", "rs-harness", "js-harness",
+  "ours", "ours-split", "ours-per-request", "ours-core", "ours-js", "jose", "tsndr", "hono", "webcrypto", "rs-harness", "js-harness",
 ];
 const REFERENCE = "jose";
 const FLOOR = "webcrypto";
@@ -103,11 +103,15 @@ function rawSize(files) {
 function rustRows() {
   const script = `${ROOT}${WORKERS_RS.bench}/index.js`;
   if (!existsSync(script)) fail(`${script} is missing: run \`make bench\` (it builds it)`);
-  const worker = { name: "ours", script };
+  const worker = { name: "ours", script, runtime: "rust" };
+  // The same Worker in split mode: it writes header.payload and an HttpOnly signature cookie,
+  // so it takes part in the timing but not in the token-for-token interop check.
+  const split = { name: "ours-split", script, runtime: "rust", bindings: { JWT_SESSION_MODE: "split" }, interop: false };
   return {
-    workers: [worker],
+    workers: [worker, split],
     rows: [
       { id: "ours", label: "ours: middleware load + commit (JwtSessions cached per isolate)", worker, query: "variant=cached" },
+      { id: "ours-split", label: "ours: same, split mode (header.payload + HttpOnly .sig cookie)", worker: split, query: "variant=cached", split: true },
       { id: "ours-per-request", label: "ours: same, JwtSessions::from_env on every request", worker, query: "variant=per-request" },
       { id: "ours-core", label: "ours: core engine on header strings (no Request/Response)", worker, query: "variant=core", net: "none" },
       { id: "rs-harness", label: "harness alone, workers-rs: Request + Response, no session", worker, query: "variant=harness", harness: "rust" },
@@ -180,10 +184,14 @@ async function call(fetcher, path, init) {
   return { status: res.status, text };
 }
 
+/** The same token as split mode's cookie pair: `jwtsession=header.payload; jwtsession.sig=…`. */
+const splitCookie = (cookie) => cookie.replace(/^jwtsession=([^.;]+\.[^.;]+)\.([^.;]+)/, "jwtsession=$1; jwtsession.sig=$2");
+
 async function batch(row, cookie, n) {
   const path = `/bench?n=${n}${row.query ? `&${row.query}` : ""}`;
   const t0 = performance.now();
-  const { status, text } = await call(row.worker.fetcher, path, { headers: { Cookie: cookie } });
+  const sent = row.split ? splitCookie(cookie) : cookie;
+  const { status, text } = await call(row.worker.fetcher, path, { headers: { Cookie: sent } });
   const wall = performance.now() - t0;
   if (status !== 200) fail(`${row.id}: /bench answered ${status}: ${text.slice(0, 500)}`);
   const out = JSON.parse(text);
@@ -195,7 +203,12 @@ function stats(values) {
   return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
 }
 
-const tokenOf = (setCookie) => /^jwtsession=([^;]+)/.exec(setCookie ?? "")?.[1];
+const tokenOf = (setCookie) => {
+  const value = /^jwtsession=([^;]+)/.exec(setCookie ?? "")?.[1];
+  // Split mode: the Set-Cookie lines (joined by the Worker's headers.get) carry the signature apart.
+  const sig = /(?:^|, )jwtsession\.sig=([^;]+)/.exec(setCookie ?? "")?.[1];
+  return value && sig ? `${value}.${sig}` : value;
+};
 
 /** Every worker signs the payload; every worker must accept every token, and refuse a forged one. */
 async function crossCheck(workers, now) {
@@ -275,7 +288,9 @@ function printTable(rows) {
 async function main() {
   const rust = rustRows();
   const { found, skipped } = await jsContenders();
-  const workers = [...rust.workers, ...found.map((c) => c.worker)];
+  const all = [...rust.workers, ...found.map((c) => c.worker)];
+  // Every contender that signs whole tokens checks every other's.
+  const workers = all.filter((w) => w.interop !== false);
   const rank = (id) => (ORDER.includes(id) ? ORDER.indexOf(id) : ORDER.length);
   const floorWorker = found.find((c) => c.row.id === FLOOR)?.worker;
   const jsHarness = { id: "js-harness", label: "harness alone, JS: Request + Response, no JWT", worker: floorWorker, query: "harness=1", harness: "js" };
@@ -286,14 +301,14 @@ async function main() {
   const mf = new Miniflare({
     host: "127.0.0.1",
     port: PORTS.bench,
-    workers: workers.map((w) => ({
+    workers: all.map((w) => ({
       name: w.name,
       modules: true,
       modulesRoot: ROOT,
       scriptPath: w.script,
       modulesRules: MODULES_RULES,
       compatibilityDate: COMPATIBILITY_DATE,
-      bindings: { JWT_SESSION_SECRET: SECRET },
+      bindings: { JWT_SESSION_SECRET: SECRET, ...w.bindings },
     })),
     handleRuntimeStdio(stdout, stderr) {
       for (const s of [stdout, stderr]) s.on("data", (chunk) => logs.length < 200 && logs.push(String(chunk)));
@@ -304,7 +319,7 @@ async function main() {
   let input;
   try {
     await mf.ready;
-    for (const w of workers) w.fetcher = await mf.getWorker(w.name);
+    for (const w of all) w.fetcher = await mf.getWorker(w.name);
 
     // 1. Interop: every token verifies for every other contender (and a forgery for none).
     const now = Math.floor(Date.now() / 1000);
@@ -390,7 +405,7 @@ async function main() {
   const netOf = (row) =>
     row.harness || row.net === "none"
       ? row.harness ? undefined : med(row.id)
-      : med(row.id) - med(row.worker.name === "ours" ? "rs-harness" : "js-harness");
+      : med(row.id) - med(row.worker.runtime === "rust" ? "rs-harness" : "js-harness");
   const ref = med(REFERENCE);
   const floor = med(FLOOR);
   const refNet = netOf(byId[REFERENCE]);

@@ -6,7 +6,7 @@
 //! `verify` says exactly what the Worker would say about a cookie, with the same error codes.
 //!
 //! ```text
-//! jwt-session decode TOKEN [--header]
+//! jwt-session decode (TOKEN | --cookie HEADER) [--header]
 //! jwt-session verify (TOKEN | --cookie HEADER) (--secret-env VAR | --secret-file FILE)
 //!                    [--previous-env VAR] [--alg HS256,…] [--leeway S] [--now UNIX] [--allow-missing-exp]
 //! jwt-session sign (--secret-env VAR | --secret-file FILE) [--alg A] [--max-age S] [--no-exp]
@@ -42,6 +42,7 @@ use lexopt::{Arg, Parser};
 use serde_json::{Map, Value};
 use worker_jwt_session::claims::DEFAULT_MAX_TOKEN_BYTES;
 use worker_jwt_session::config::{Opt, PREVIOUS_SECRETS_BINDING, SETTINGS};
+use worker_jwt_session::cookie;
 use worker_jwt_session::jwt::{self, Algorithm, Part};
 use worker_jwt_session::keys::{KeyRing, MIN_SECRET_BYTES};
 use worker_jwt_session::policy::Origin;
@@ -51,7 +52,7 @@ const USAGE: &str = "\
 jwt-session: decode, verify and sign worker-jwt-session tokens locally (nothing leaves this machine)
 
 USAGE:
-    jwt-session decode TOKEN [--header]
+    jwt-session decode (TOKEN | --cookie HEADER) [--header]
     jwt-session verify (TOKEN | --cookie HEADER) (--secret-env VAR | --secret-file FILE) [OPTIONS]
     jwt-session sign (--secret-env VAR | --secret-file FILE) [OPTIONS] < claims.json
     jwt-session keygen [--alg A]
@@ -59,7 +60,8 @@ USAGE:
 
 COMMANDS:
     decode   Print the payload (or, with --header, the header) as JSON, key order kept.
-             The signature is NOT checked: never base a decision on this output.
+             The signature is NOT checked: never base a decision on this output. Takes a
+             whole token, split mode's `header.payload`, or with --cookie a Cookie header.
     verify   Check a token exactly as the Worker does (same engine, same JWT_SESSION_*
              settings read from the environment); print the payload. With --cookie, take a
              whole Cookie header and print the session the Worker's handler would get.
@@ -405,17 +407,42 @@ fn algorithms(list: &str) -> Result<Vec<Algorithm>, Failure> {
 
 fn decode(parser: &mut Parser) -> Result<String, Failure> {
     let mut token = None;
+    let mut cookie = None;
     let mut part = Part::Payload;
     while let Some(arg) = next(parser)? {
         match arg {
             Arg::Long("header") => part = Part::Header,
+            Arg::Long("cookie") => {
+                let v = parser.value().map_err(|_| usage("--cookie needs a value"))?;
+                set_once(&mut cookie, "--cookie", v)?;
+            }
             Arg::Long("help") | Arg::Short('h') => return Ok(format!("{USAGE}\n")),
             Arg::Value(v) if token.is_none() => token = Some(v),
             other => return Err(unknown_option(&other)),
         }
     }
-    let token = token_arg(token)?;
-    let json = jwt::decode_unverified_json(&token, part)?;
+    if token.is_some() && cookie.is_some() {
+        return Err(usage("give a TOKEN or --cookie HEADER, not both"));
+    }
+    let json = match cookie {
+        // The first session cookie that decodes, found as the Worker and readSession() find
+        // them (JWT_SESSION_COOKIE and JWT_SESSION_MAX_CHUNKS from the environment).
+        Some(header) => {
+            let header = token_arg(Some(header))?;
+            let name = std::env::var("JWT_SESSION_COOKIE").unwrap_or_else(|_| "jwtsession".to_owned());
+            let max_chunks = std::env::var("JWT_SESSION_MAX_CHUNKS")
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(cookie::DEFAULT_MAX_CHUNKS);
+            let found = cookie::session_cookies(&header, name.trim(), max_chunks);
+            found
+                .candidates
+                .iter()
+                .find_map(|c| jwt::decode_unverified_json(&c.token, part).ok())
+                .ok_or_else(|| Error::new(ErrorCode::Malformed, "no session cookie in the header decodes"))?
+        }
+        None => jwt::decode_unverified_json(&token_arg(token)?, part)?,
+    };
     let value: Value = serde_json::from_str(&json).map_err(|e| {
         let what = if part == Part::Header { "header" } else { "payload" };
         Failure::Core(Error::new(ErrorCode::BadJson, format!("{what} is not valid JSON ({e})")))
