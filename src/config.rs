@@ -91,8 +91,8 @@ pub enum Kind {
     TextList,
 }
 
-/// One option: the binding that sets it in a Worker, its name in the JS wrapper's options,
-/// its type, its default and its meaning (both as the README shows them).
+/// One option: the binding that sets it in a Worker, its name in the JS wrapper's options and
+/// its type; [`Setting::default_text`] and [`Setting::meaning`] give what the README shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Setting {
     /// Which option.
@@ -103,10 +103,6 @@ pub struct Setting {
     pub js_name: &'static str,
     /// Its type.
     pub kind: Kind,
-    /// Its default, as Markdown.
-    pub default: &'static str,
-    /// What it does, as Markdown.
-    pub meaning: &'static str,
 }
 
 const ALGORITHMS: &[&str] = &["HS256", "HS384", "HS512"];
@@ -120,170 +116,187 @@ const ALGORITHMS: &[&str] = &["HS256", "HS384", "HS512"];
 /// ```
 /// use worker_jwt_session::config::SETTINGS;
 /// let max_age = SETTINGS.iter().find(|s| s.binding == "JWT_SESSION_MAX_AGE").unwrap();
-/// assert_eq!((max_age.js_name, max_age.default), ("maxAge", "`86400`"));
+/// assert_eq!((max_age.js_name, max_age.default_text()), ("maxAge", "`86400`"));
 /// ```
 pub const SETTINGS: &[Setting] = &[
-    Setting {
-        opt: Opt::Secret,
-        binding: SECRET_BINDING,
-        js_name: "secret",
-        kind: Kind::Secret,
-        default: "(required)",
-        meaning: "HMAC secret, at least 32 bytes (48 for HS384, 64 for HS512); a secret binding, never a `[vars]` entry. `openssl rand -base64 32` or `jwt-session keygen` prints one",
-    },
+    Setting { opt: Opt::Secret, binding: SECRET_BINDING, js_name: "secret", kind: Kind::Secret },
     Setting {
         opt: Opt::PreviousSecrets,
         binding: PREVIOUS_SECRETS_BINDING,
         js_name: "previousSecrets",
         kind: Kind::SecretList,
-        default: "(none)",
-        meaning: "old secrets, comma-separated: their tokens are accepted and re-signed with the current secret",
     },
-    Setting {
-        opt: Opt::Cookie,
-        binding: "JWT_SESSION_COOKIE",
-        js_name: "cookie",
-        kind: Kind::Text,
-        default: "`jwtsession`",
-        meaning: "cookie name (`__Host-` / `__Secure-` prefixes are checked)",
-    },
-    Setting {
-        opt: Opt::MaxAge,
-        binding: "JWT_SESSION_MAX_AGE",
-        js_name: "maxAge",
-        kind: Kind::Seconds,
-        default: "`86400`",
-        meaning: "seconds: token `exp` and cookie `Max-Age`",
-    },
+    Setting { opt: Opt::Cookie, binding: "JWT_SESSION_COOKIE", js_name: "cookie", kind: Kind::Text },
+    Setting { opt: Opt::MaxAge, binding: "JWT_SESSION_MAX_AGE", js_name: "maxAge", kind: Kind::Seconds },
     Setting {
         opt: Opt::RefreshAfter,
         binding: "JWT_SESSION_REFRESH_AFTER",
         js_name: "refreshAfter",
         kind: Kind::Seconds,
-        default: "max_age / 4",
-        meaning: "seconds: an unchanged session older than this is re-signed (sliding expiry)",
     },
     Setting {
         opt: Opt::AbsoluteLifetime,
         binding: "JWT_SESSION_ABSOLUTE_LIFETIME",
         js_name: "absoluteLifetime",
         kind: Kind::Seconds,
-        default: "`0` (off)",
-        meaning: "seconds: a session older than this since it began is dropped, however active (a legacy token, which cannot prove its start, is refused)",
     },
-    Setting {
-        opt: Opt::Leeway,
-        binding: "JWT_SESSION_LEEWAY",
-        js_name: "leeway",
-        kind: Kind::Seconds,
-        default: "`30`",
-        meaning: "seconds of clock skew allowed on `exp` / `nbf` / `iat`",
-    },
+    Setting { opt: Opt::Leeway, binding: "JWT_SESSION_LEEWAY", js_name: "leeway", kind: Kind::Seconds },
     Setting {
         opt: Opt::Algorithm,
         binding: "JWT_SESSION_ALGORITHM",
         js_name: "algorithm",
         kind: Kind::Choice(ALGORITHMS),
-        default: "`HS256`",
-        meaning: "signing algorithm: HS256, HS384 or HS512",
     },
     Setting {
         opt: Opt::Algorithms,
         binding: "JWT_SESSION_ALGORITHMS",
         js_name: "algorithms",
         kind: Kind::ChoiceList(ALGORITHMS),
-        default: "the signing one",
-        meaning: "algorithms accepted, comma-separated (`none` never is)",
     },
-    Setting {
-        opt: Opt::AllowLegacy,
-        binding: "JWT_SESSION_ALLOW_LEGACY",
-        js_name: "allowLegacy",
-        kind: Kind::Flag,
-        default: "`false`",
-        meaning: "accept tokens without `exp` (from Python `wsgi_jwt_session`) and re-issue them with one",
-    },
-    Setting {
-        opt: Opt::Path,
-        binding: "JWT_SESSION_PATH",
-        js_name: "path",
-        kind: Kind::Text,
-        default: "`/`",
-        meaning: "cookie `Path`",
-    },
-    Setting {
-        opt: Opt::Domain,
-        binding: "JWT_SESSION_DOMAIN",
-        js_name: "domain",
-        kind: Kind::Text,
-        default: "(none)",
-        meaning: "cookie `Domain`",
-    },
+    Setting { opt: Opt::AllowLegacy, binding: "JWT_SESSION_ALLOW_LEGACY", js_name: "allowLegacy", kind: Kind::Flag },
+    Setting { opt: Opt::Path, binding: "JWT_SESSION_PATH", js_name: "path", kind: Kind::Text },
+    Setting { opt: Opt::Domain, binding: "JWT_SESSION_DOMAIN", js_name: "domain", kind: Kind::Text },
     Setting {
         opt: Opt::SameSite,
         binding: "JWT_SESSION_SAME_SITE",
         js_name: "sameSite",
         kind: Kind::Choice(&["Strict", "Lax", "None"]),
-        default: "`Lax`",
-        meaning: "cookie `SameSite`: Strict, Lax or None (None needs `JWT_SESSION_SECURE=always`)",
     },
     Setting {
         opt: Opt::Secure,
         binding: "JWT_SESSION_SECURE",
         js_name: "secure",
         kind: Kind::Choice(&["auto", "always", "never"]),
-        default: "`auto`",
-        meaning: "cookie `Secure`: `auto` (when the request is https), `always`, `never`",
     },
-    Setting {
-        opt: Opt::HttpOnly,
-        binding: "JWT_SESSION_HTTP_ONLY",
-        js_name: "httpOnly",
-        kind: Kind::Flag,
-        default: "`false`",
-        meaning: "cookie `HttpOnly`; off so the page's JavaScript can read the session",
-    },
-    Setting {
-        opt: Opt::Partitioned,
-        binding: "JWT_SESSION_PARTITIONED",
-        js_name: "partitioned",
-        kind: Kind::Flag,
-        default: "`false`",
-        meaning: "cookie `Partitioned` (CHIPS; needs `Secure`)",
-    },
-    Setting {
-        opt: Opt::MaxChunks,
-        binding: "JWT_SESSION_MAX_CHUNKS",
-        js_name: "maxChunks",
-        kind: Kind::Count,
-        default: "`4`",
-        meaning: "most cookies a large session is split into (4096 bytes each, 1 to 32); past 8 KB of cookies a warning is logged (see Chunking)",
-    },
-    Setting {
-        opt: Opt::Mode,
-        binding: "JWT_SESSION_MODE",
-        js_name: "mode",
-        kind: Kind::Choice(&["single", "split"]),
-        default: "`single`",
-        meaning: "`single`: the whole token in the cookie; `split`: `header.payload` readable, the signature in an `HttpOnly` `jwtsession.sig` (see Cookie modes)",
-    },
-    Setting {
-        opt: Opt::Csrf,
-        binding: "JWT_SESSION_CSRF",
-        js_name: "csrf",
-        kind: Kind::Choice(&["off", "on"]),
-        default: "`off`",
-        meaning: "`on`: POST, PUT, PATCH and DELETE must come from the page's origin and carry the session's token in `X-CSRF-Token` (see CSRF protection)",
-    },
+    Setting { opt: Opt::HttpOnly, binding: "JWT_SESSION_HTTP_ONLY", js_name: "httpOnly", kind: Kind::Flag },
+    Setting { opt: Opt::Partitioned, binding: "JWT_SESSION_PARTITIONED", js_name: "partitioned", kind: Kind::Flag },
+    Setting { opt: Opt::MaxChunks, binding: "JWT_SESSION_MAX_CHUNKS", js_name: "maxChunks", kind: Kind::Count },
+    Setting { opt: Opt::Mode, binding: "JWT_SESSION_MODE", js_name: "mode", kind: Kind::Choice(&["single", "split"]) },
+    Setting { opt: Opt::Csrf, binding: "JWT_SESSION_CSRF", js_name: "csrf", kind: Kind::Choice(&["off", "on"]) },
     Setting {
         opt: Opt::TrustedOrigins,
         binding: "JWT_SESSION_TRUSTED_ORIGINS",
         js_name: "trustedOrigins",
         kind: Kind::TextList,
-        default: "(none)",
-        meaning: "other origins allowed to send unsafe requests, comma-separated (`https://admin.example`)",
     },
 ];
+
+impl Setting {
+    /// Its default, as Markdown (the README's table).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::config::SETTINGS;
+    /// assert_eq!(SETTINGS[0].default_text(), "(required)");
+    /// ```
+    #[must_use]
+    pub fn default_text(&self) -> &'static str {
+        self.opt.docs().0
+    }
+
+    /// What it does, as Markdown (the README's table).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::config::SETTINGS;
+    /// assert!(SETTINGS[0].meaning().starts_with("HMAC secret"));
+    /// ```
+    #[must_use]
+    pub fn meaning(&self) -> &'static str {
+        self.opt.docs().1
+    }
+}
+
+impl Opt {
+    /// The option's default and meaning, kept apart from [`SETTINGS`] so that a Worker, which
+    /// only parses bindings, does not carry the documentation in its wasm.
+    fn docs(self) -> (&'static str, &'static str) {
+        match self {
+            Opt::Secret => (
+                "(required)",
+                "HMAC secret, at least 32 bytes (48 for HS384, 64 for HS512); a secret binding, never a `[vars]` entry. `openssl rand -base64 32` or `jwt-session keygen` prints one",
+            ),
+            Opt::PreviousSecrets => (
+                "(none)",
+                "old secrets, comma-separated: their tokens are accepted and re-signed with the current secret",
+            ),
+            Opt::Cookie => (
+                "`jwtsession`",
+                "cookie name (`__Host-` / `__Secure-` prefixes are checked)",
+            ),
+            Opt::MaxAge => (
+                "`86400`",
+                "seconds: token `exp` and cookie `Max-Age`",
+            ),
+            Opt::RefreshAfter => (
+                "max_age / 4",
+                "seconds: an unchanged session older than this is re-signed (sliding expiry)",
+            ),
+            Opt::AbsoluteLifetime => (
+                "`0` (off)",
+                "seconds: a session older than this since it began is dropped, however active (a legacy token, which cannot prove its start, is refused)",
+            ),
+            Opt::Leeway => (
+                "`30`",
+                "seconds of clock skew allowed on `exp` / `nbf` / `iat`",
+            ),
+            Opt::Algorithm => (
+                "`HS256`",
+                "signing algorithm: HS256, HS384 or HS512",
+            ),
+            Opt::Algorithms => (
+                "the signing one",
+                "algorithms accepted, comma-separated (`none` never is)",
+            ),
+            Opt::AllowLegacy => (
+                "`false`",
+                "accept tokens without `exp` (from Python `wsgi_jwt_session`) and re-issue them with one",
+            ),
+            Opt::Path => (
+                "`/`",
+                "cookie `Path`",
+            ),
+            Opt::Domain => (
+                "(none)",
+                "cookie `Domain`",
+            ),
+            Opt::SameSite => (
+                "`Lax`",
+                "cookie `SameSite`: Strict, Lax or None (None needs `JWT_SESSION_SECURE=always`)",
+            ),
+            Opt::Secure => (
+                "`auto`",
+                "cookie `Secure`: `auto` (when the request is https), `always`, `never`",
+            ),
+            Opt::HttpOnly => (
+                "`false`",
+                "cookie `HttpOnly`; off so the page's JavaScript can read the session",
+            ),
+            Opt::Partitioned => (
+                "`false`",
+                "cookie `Partitioned` (CHIPS; needs `Secure`)",
+            ),
+            Opt::MaxChunks => (
+                "`4`",
+                "most cookies a large session is split into (4096 bytes each, 1 to 32); past 8 KB of cookies a warning is logged (see Chunking)",
+            ),
+            Opt::Mode => (
+                "`single`",
+                "`single`: the whole token in the cookie; `split`: `header.payload` readable, the signature in an `HttpOnly` `jwtsession.sig` (see Cookie modes)",
+            ),
+            Opt::Csrf => (
+                "`off`",
+                "`on`: POST, PUT, PATCH and DELETE must come from the page's origin and carry the session's token in `X-CSRF-Token` (see CSRF protection)",
+            ),
+            Opt::TrustedOrigins => (
+                "(none)",
+                "other origins allowed to send unsafe requests, comma-separated (`https://admin.example`)",
+            ),
+        }
+    }
+}
 
 impl JwtSessions {
     /// A builder with every option at its default and `secret` as the signing key.
@@ -771,7 +784,7 @@ mod tests {
     #[test]
     fn the_table_defaults_are_the_defaults_in_force() {
         let built = JwtSessions::from_vars(|n| (n == SECRET_BINDING).then(|| SECRET.to_string())).unwrap();
-        let default_of = |opt: Opt| SETTINGS.iter().find(|s| s.opt == opt).unwrap().default.trim_matches('`');
+        let default_of = |opt: Opt| SETTINGS.iter().find(|s| s.opt == opt).unwrap().default_text().trim_matches('`');
         assert_eq!(default_of(Opt::MaxAge), built.lifetime().max_age.as_secs().to_string());
         assert_eq!(default_of(Opt::Leeway), built.validation().leeway_secs.to_string());
         assert_eq!(default_of(Opt::MaxChunks), built.cookie_options().max_chunks.to_string());

@@ -28,14 +28,12 @@ fn secs(now: f64) -> u64 {
 }
 
 /// The option table ([`SETTINGS`]) for the JS wrapper, as a JSON array of
-/// `{"binding", "jsName", "default"}` objects in the table's order: js/worker.js maps its
+/// `{"binding", "jsName"}` objects in the table's order: js/worker.js maps its
 /// options' names to bindings with it.
 #[wasm_bindgen(js_name = optionTable)]
 pub fn option_table() -> String {
-    let rows: Vec<Value> = SETTINGS
-        .iter()
-        .map(|s| serde_json::json!({ "binding": s.binding, "jsName": s.js_name, "default": s.default }))
-        .collect();
+    let rows: Vec<Value> =
+        SETTINGS.iter().map(|s| serde_json::json!({ "binding": s.binding, "jsName": s.js_name })).collect();
     Value::Array(rows).to_string()
 }
 

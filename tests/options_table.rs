@@ -21,7 +21,7 @@ fn the_readme_table_is_the_option_table() {
         .take_while(|l| l.starts_with('|'))
         .collect();
     let want: Vec<String> =
-        SETTINGS.iter().map(|s| format!("| `{}` | {} | {} |", s.binding, s.default, s.meaning)).collect();
+        SETTINGS.iter().map(|s| format!("| `{}` | {} | {} |", s.binding, s.default_text(), s.meaning())).collect();
     assert_eq!(rows, want, "README.md's configuration table must be generated from config::SETTINGS");
 }
 
