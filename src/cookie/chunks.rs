@@ -2,8 +2,7 @@
 //! and every `Set-Cookie` a session needs, chunked or not ([`session_set_cookies`]).
 
 use super::build::{removal_cookie, set_cookie};
-use super::options::{CookieOptions, Mode, MAX_CHUNKS_LIMIT};
-use super::parse::signature_cookie_name;
+use super::options::{signature_cookie_name, CookieOptions, Mode, MAX_CHUNKS_LIMIT};
 use crate::error::{Error, ErrorCode};
 
 /// The most bytes of name plus value that one cookie may hold.

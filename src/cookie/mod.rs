@@ -36,7 +36,5 @@ mod parse;
 
 pub use build::{expire_cookies, removal_cookie, set_cookie};
 pub use chunks::{session_set_cookies, split_into_chunks, MAX_COOKIE_BYTES};
-pub use options::{CookieOptions, Mode, SameSite, Secure, DEFAULT_MAX_CHUNKS, MAX_CHUNKS_LIMIT};
-pub use parse::{
-    is_chunk_name, parse_cookie_header, session_cookies, signature_cookie_name, Candidate, SessionCookies, Source,
-};
+pub use options::{signature_cookie_name, CookieOptions, Mode, SameSite, Secure, DEFAULT_MAX_CHUNKS, MAX_CHUNKS_LIMIT};
+pub use parse::{is_chunk_name, parse_cookie_header, session_cookies, Candidate, SessionCookies, Source};

@@ -198,6 +198,22 @@ impl FromStr for Mode {
     }
 }
 
+/// The name of split mode's signature cookie for the session cookie `name`: `name.sig`.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::cookie::signature_cookie_name;
+/// assert_eq!(signature_cookie_name("jwtsession"), "jwtsession.sig");
+/// ```
+#[must_use]
+pub fn signature_cookie_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    out.push_str(name);
+    out.push_str(".sig");
+    out
+}
+
 /// Name and attributes of the session cookie.
 ///
 /// Check it once with [`validate`](CookieOptions::validate) when the configuration is built; the

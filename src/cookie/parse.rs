@@ -4,6 +4,7 @@
 use std::ops::ControlFlow;
 
 use super::chunks::{chunk_room, MAX_COOKIE_BYTES};
+use super::options::signature_cookie_name;
 
 /// Cookie tossing from a sibling domain needs only a few cookies; more are an attack on us.
 const MAX_PLAIN_CANDIDATES: usize = 16;
@@ -240,22 +241,6 @@ pub fn session_cookies(header: &str, name: &str, max_chunks: usize) -> SessionCo
 
     push_reassemblies(&mut found.candidates, &chunks, name, max_value_bytes);
     found
-}
-
-/// The name of split mode's signature cookie for the session cookie `name`: `name.sig`.
-///
-/// # Examples
-///
-/// ```
-/// use worker_jwt_session::cookie::signature_cookie_name;
-/// assert_eq!(signature_cookie_name("jwtsession"), "jwtsession.sig");
-/// ```
-#[must_use]
-pub fn signature_cookie_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    out.push_str(name);
-    out.push_str(".sig");
-    out
 }
 
 /// Whether `cookie_name` is one of the chunk names of the session cookie `name`: `name.` and a
