@@ -29,6 +29,14 @@ pub enum Algorithm {
 
 impl Algorithm {
     /// The name used in the `alg` header.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::jwt::Algorithm;
+    /// // The exact spelling a header must carry: `alg` is case-sensitive on the way in.
+    /// assert_eq!(Algorithm::HS384.as_str(), "HS384");
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Algorithm::HS256 => "HS256",
@@ -38,6 +46,17 @@ impl Algorithm {
     }
 
     /// Size of the MAC (and the minimum key size RFC 7518 asks for), in bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{jwt::Algorithm, JwtSessions};
+    /// assert_eq!(Algorithm::HS512.mac_len(), 64);
+    /// // Also the shortest secret the builder accepts for it.
+    /// assert!(JwtSessions::builder([7u8; 48]).algorithm(Algorithm::HS512).build().is_err());
+    /// JwtSessions::builder([7u8; 64]).algorithm(Algorithm::HS512).build()?;
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub const fn mac_len(self) -> usize {
         match self {
             Algorithm::HS256 => 32,

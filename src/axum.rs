@@ -73,6 +73,19 @@ pub struct SessionLayer {
 
 impl SessionLayer {
     /// The layer for a configuration you built with [`JwtSessions::builder`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use worker_jwt_session::{axum::SessionLayer, JwtSessions};
+    /// // A configuration made in code rather than read from the Worker's bindings.
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .max_age(Duration::from_secs(3600))
+    ///     .build()?;
+    /// let _router: axum::Router = axum::Router::new().layer(SessionLayer::new(sessions));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[must_use]
     pub fn new(sessions: JwtSessions) -> SessionLayer {
         SessionLayer { state: Arc::new(State::Ready(Box::new(sessions))) }
@@ -109,6 +122,19 @@ impl<S> tower_layer::Layer<S> for SessionLayer {
 }
 
 /// The service [`SessionLayer`] wraps around the router.
+///
+/// # Examples
+///
+/// ```
+/// use tower_layer::Layer;
+/// use worker_jwt_session::{axum::SessionLayer, JwtSessions};
+/// let layer = SessionLayer::new(JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?);
+/// // What `Router::layer` builds: the router itself, with load and commit around it.
+/// let service = layer.layer(axum::Router::new());
+/// fn serves_http<S: tower_service::Service<axum::http::Request<axum::body::Body>>>(_: &S) {}
+/// serves_http(&service);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct SessionService<S> {
     inner: S,

@@ -8,6 +8,17 @@ use base64::Engine as _;
 use crate::error::{Error, ErrorCode};
 
 /// Encodes bytes as unpadded base64url.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::b64::{b64_encode, decode_segment};
+/// assert_eq!(b64_encode(b"{}"), "e30");
+/// // URL-safe and unpadded, so a segment needs no escaping in a cookie, and reads back.
+/// assert_eq!(b64_encode(&[0xfb, 0xff]), "-_8");
+/// assert_eq!(decode_segment(&b64_encode(&[0xfb, 0xff]))?, [0xfb, 0xff]);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 pub fn b64_encode(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }

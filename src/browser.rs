@@ -35,6 +35,16 @@ use crate::jwt::{decode_unverified_json, Part};
 
 /// First character of a failed [`decode_json`], followed by `code: message` (the `Display` of
 /// [`Error`]). Also what ends each payload in [`session_json`]'s answer.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::browser::{decode_json, FAILURE};
+/// // A failure is told from a payload by its first char alone: no JSON text starts with NUL.
+/// let answer = decode_json("not-a-token", false);
+/// assert!(answer.starts_with(FAILURE));
+/// assert_eq!(answer.strip_prefix(FAILURE).and_then(|rest| rest.split(':').next()), Some("malformed"));
+/// ```
 pub const FAILURE: char = '\0';
 
 /// The package's wasm holds a few short-lived buffers per call: a small free-list allocator
@@ -51,6 +61,17 @@ static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
 ///
 /// Goes through [`decode_unverified_json`]: three segments (the first two non-empty), at most 128 KiB, canonical
 /// unpadded base64url, UTF-8, and a text that starts as a JSON object. The caller parses it.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::browser::decode_json;
+/// let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
+/// assert_eq!(decode_json(token, false), r#"{"counter":1}"#);
+/// // The signature is not checked, so what this shows is never proof of anything.
+/// let forged = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.forged";
+/// assert_eq!(decode_json(forged, false), r#"{"counter":1}"#);
+/// ```
 #[wasm_bindgen(js_name = decodeJson)]
 #[must_use]
 pub fn decode_json(token: &str, header: bool) -> String {
@@ -68,6 +89,20 @@ pub fn decode_json(token: &str, header: bool) -> String {
 /// bytes, as a Worker configured with `JWT_SESSION_MAX_CHUNKS = max_chunks` accepts. Values are
 /// unquoted, never percent-decoded, exactly as the Worker reads them. Deciding which payload
 /// is still valid (`exp`) is left to the caller, which parses them.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::browser::{session_json, FAILURE};
+/// let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
+/// let (a, b) = token.split_at(40);
+/// // A session the Worker split into chunks comes back whole, first; cookies that do not decode
+/// // are left out (a shorter reassembly may follow: the caller's JSON.parse drops it).
+/// let cookie = format!("jwtsession.1={b}; theme=dark; jwtsession=junk; jwtsession.0={a}");
+/// let all = session_json(&cookie, "jwtsession", 4);
+/// let payloads: Vec<&str> = all.split_terminator(FAILURE).collect();
+/// assert_eq!(payloads.first(), Some(&r#"{"counter":1}"#));
+/// ```
 #[wasm_bindgen(js_name = sessionJson)]
 #[must_use]
 pub fn session_json(cookie_header: &str, name: &str, max_chunks: usize) -> String {
@@ -86,6 +121,14 @@ pub fn session_json(cookie_header: &str, name: &str, max_chunks: usize) -> Strin
 
 /// The Worker's default leeway on `exp`, in seconds (`JWT_SESSION_LEEWAY`), so that
 /// `readSession` and the Worker agree on when a session has expired.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{browser::default_leeway_secs, claims::Validation};
+/// // The page and a Worker with default settings agree on when a session has expired.
+/// assert_eq!(u64::from(default_leeway_secs()), Validation::default().leeway_secs);
+/// ```
 #[wasm_bindgen(js_name = defaultLeewaySecs)]
 #[must_use]
 pub fn default_leeway_secs() -> u32 {
@@ -93,6 +136,13 @@ pub fn default_leeway_secs() -> u32 {
 }
 
 /// The Worker's default `JWT_SESSION_MAX_CHUNKS`.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{browser::default_max_chunks, cookie::CookieOptions};
+/// assert_eq!(default_max_chunks(), CookieOptions::default().max_chunks);
+/// ```
 #[wasm_bindgen(js_name = defaultMaxChunks)]
 #[must_use]
 pub fn default_max_chunks() -> usize {

@@ -9,15 +9,47 @@ use crate::alg::Algorithm;
 use crate::error::{Error, ErrorCode};
 
 /// Claim names the library manages. Handlers cannot set them.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{claims::RESERVED_CLAIMS, ErrorCode, Session};
+/// let session = Session::new();
+/// for name in RESERVED_CLAIMS {
+///     assert_eq!(session.insert(name, 1).map_err(|e| e.code()), Err(ErrorCode::ReservedClaim));
+/// }
+/// ```
 pub const RESERVED_CLAIMS: [&str; 6] = ["iat", "exp", "nbf", ORIG_IAT, SID, CSRF];
 
 /// The claim holding when the session began, for the absolute lifetime. The name follows
 /// django-rest-framework-jwt, which uses it for the same purpose.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{claims::{check, Validation, ORIG_IAT}, jwt::Claims, ErrorCode};
+/// let mut claims = Claims::new();
+/// claims.insert("iat".into(), 9000.into());
+/// claims.insert("exp".into(), 9600.into());
+/// claims.insert(ORIG_IAT.into(), 1000.into());
+/// let week_long = Validation { absolute_lifetime_secs: Some(3600), ..Validation::default() };
+/// // Re-signing renews `iat`, not the session's start: an active session still ends on time.
+/// assert_eq!(check(&claims, &week_long, 9100).map_err(|e| e.code()), Err(ErrorCode::LifetimeExceeded));
+/// ```
 pub const ORIG_IAT: &str = "orig_iat";
 
 /// The claim holding the session's id: 16 random bytes, base64url, made when a session is first
 /// saved and again by `regenerate()`; kept while the session is re-signed. (`sid` is the name
 /// OpenID Connect uses for a session id.)
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{claims::SID, ErrorCode, Session};
+/// assert_eq!(SID, "sid");
+/// // Read it with `Session::id`; it cannot be set by hand.
+/// assert_eq!(Session::new().insert(SID, "mine").map_err(|e| e.code()), Err(ErrorCode::ReservedClaim));
+/// ```
 pub const SID: &str = "sid";
 
 /// The claim holding the session's CSRF token when CSRF protection is on: 16 random bytes,
@@ -26,11 +58,37 @@ pub const SID: &str = "sid";
 pub const CSRF: &str = "csrf";
 
 /// Default leeway for time checks, in seconds (clock skew between machines).
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{claims::{check, Validation, DEFAULT_LEEWAY_SECS}, jwt::Claims, ErrorCode};
+/// let mut claims = Claims::new();
+/// claims.insert("exp".into(), 1000.into());
+/// // A verifier whose clock runs up to 30 s ahead of the signer's still accepts the token.
+/// assert!(check(&claims, &Validation::default(), 1000 + DEFAULT_LEEWAY_SECS - 1).is_ok());
+/// let late = check(&claims, &Validation::default(), 1000 + DEFAULT_LEEWAY_SECS);
+/// assert_eq!(late.map_err(|e| e.code()), Err(ErrorCode::Expired));
+/// ```
 pub const DEFAULT_LEEWAY_SECS: u64 = 30;
 
 /// Largest token accepted, in bytes, checked before any decoding: the most a Worker can be
 /// configured to accept (32 chunks of 4096 bytes). A configured engine uses
 /// `max_chunks × 4096`, and so does the browser's `readSession` for its `maxChunks`.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{claims::{Validation, DEFAULT_MAX_TOKEN_BYTES}, jwt, ErrorCode, JwtSessions};
+/// assert_eq!(Validation::default().max_token_bytes, DEFAULT_MAX_TOKEN_BYTES);
+/// // Refused before any decoding, so a huge cookie costs no work.
+/// let huge = "a".repeat(DEFAULT_MAX_TOKEN_BYTES + 1);
+/// assert_eq!(jwt::decode_unverified(&huge).map_err(|e| e.code()), Err(ErrorCode::TooLarge));
+/// // A configured engine holds incoming tokens to what its chunks can carry.
+/// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+/// assert_eq!(sessions.validation().max_token_bytes, 4 * 4096);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 32 * 4096;
 
 /// What a token must satisfy to verify.
@@ -72,6 +130,19 @@ impl Default for Validation {
 }
 
 /// The time claims of a verified token, as whole seconds (fractions dropped, negatives as 0).
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{claims::{check, TimeClaims, Validation}, jwt::Claims};
+/// let mut claims = Claims::new();
+/// claims.insert("iat".into(), 1000.5.into());
+/// claims.insert("exp".into(), 2000.into());
+/// let time = check(&claims, &Validation::default(), 1500)?;
+/// // Fractions are dropped, and without `orig_iat` the session began at `iat`.
+/// assert_eq!(time, TimeClaims { iat: Some(1000), exp: Some(2000), start: Some(1000) });
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TimeClaims {
     /// `iat`, when present.

@@ -17,12 +17,47 @@ use crate::keys::KeyRing;
 use crate::policy::{self, Lifetime};
 
 /// Name of the secret binding (`wrangler secret put JWT_SESSION_SECRET`, `.dev.vars` locally).
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{config::SECRET_BINDING, JwtSessions};
+/// let vars = |name: &str| (name == SECRET_BINDING).then(|| "a secret of at least thirty-two bytes!!".to_string());
+/// JwtSessions::from_vars(vars)?;
+/// // Without it nothing works, and the error says which binding to set.
+/// let missing = JwtSessions::from_vars(|_| None).err();
+/// assert_eq!(missing.and_then(|e| e.binding()), Some(SECRET_BINDING));
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 pub const SECRET_BINDING: &str = "JWT_SESSION_SECRET";
 /// Name of the binding with previous secrets, comma-separated: they verify but never sign.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::config::{PREVIOUS_SECRETS_BINDING, SECRET_BINDING};
+/// use worker_jwt_session::JwtSessions;
+/// let vars = |name: &str| match name {
+///     SECRET_BINDING => Some("the new secret: at least thirty-two bytes".to_string()),
+///     PREVIOUS_SECRETS_BINDING => Some("the old secret: at least thirty-two bytes,an older secret: also thirty-two bytes".to_string()),
+///     _ => None,
+/// };
+/// // Cookies signed with either old secret still load during the rotation.
+/// assert_eq!(JwtSessions::from_vars(vars)?.keys().len(), 3);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 pub const PREVIOUS_SECRETS_BINDING: &str = "JWT_SESSION_PREVIOUS_SECRETS";
 
 /// Which option a [`Setting`] is: `from_vars` matches on it, so a row without its handling
 /// does not compile.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::config::{Opt, SETTINGS};
+/// let row = SETTINGS.iter().find(|s| s.opt == Opt::MaxChunks);
+/// assert_eq!(row.map(|s| (s.binding, s.js_name)), Some(("JWT_SESSION_MAX_CHUNKS", "maxChunks")));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Opt {
@@ -69,6 +104,19 @@ pub enum Opt {
 }
 
 /// The type of an option's value, as a binding (a string) spells it.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::config::{Kind, SETTINGS};
+/// // The bindings to keep out of `[vars]` and out of logs.
+/// let secrets: Vec<&str> = SETTINGS
+///     .iter()
+///     .filter(|s| matches!(s.kind, Kind::Secret | Kind::SecretList))
+///     .map(|s| s.binding)
+///     .collect();
+/// assert_eq!(secrets, ["JWT_SESSION_SECRET", "JWT_SESSION_PREVIOUS_SECRETS"]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// A secret: bytes, never logged.
@@ -93,6 +141,15 @@ pub enum Kind {
 
 /// One option: the binding that sets it in a Worker, its name in the JS wrapper's options and
 /// its type; [`Setting::default_text`] and [`Setting::meaning`] give what the README shows.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::config::SETTINGS;
+/// // From a JS option name to the binding that sets the same option in a Rust Worker.
+/// let leeway = SETTINGS.iter().find(|s| s.js_name == "leeway");
+/// assert_eq!(leeway.map(|s| (s.binding, s.default_text())), Some(("JWT_SESSION_LEEWAY", "`30`")));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Setting {
     /// Which option.
@@ -422,6 +479,21 @@ fn apply(b: Builder, setting: &Setting, v: &str) -> Result<Builder, Error> {
 /// Options for [`JwtSessions`], checked together by [`Builder::build`].
 ///
 /// Setters never fail; every problem is reported once, by `build`, with what to change.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use worker_jwt_session::{ErrorCode, JwtSessions};
+/// // The setters took these; `build` refuses them, naming the method to fix.
+/// let err = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+///     .max_age(Duration::from_secs(60))
+///     .refresh_after(Duration::from_secs(120))
+///     .build()
+///     .err();
+/// assert_eq!(err.as_ref().map(|e| e.code()), Some(ErrorCode::Config));
+/// assert!(err.is_some_and(|e| e.message().starts_with("refresh_after")));
+/// ```
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct Builder {
@@ -496,42 +568,132 @@ impl Builder {
 
     /// Adds a previous secret: its tokens verify and are re-signed with the current secret.
     /// Call once per old key, newest first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("the new secret, at least thirty-two bytes")
+    ///     .previous_secret("the old secret, at least thirty-two bytes")
+    ///     .build()?;
+    /// // Both verify, so cookies signed before the rotation keep their users logged in.
+    /// assert_eq!(sessions.keys().len(), 2);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn previous_secret(mut self, secret: impl AsRef<[u8]>) -> Self {
         self.previous.push(secret.as_ref().to_vec());
         self
     }
 
     /// The signing algorithm. Defaults to HS256. It is always accepted on the way in.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{jwt::Algorithm, JwtSessions};
+    /// let sessions = JwtSessions::builder([7u8; 64]).algorithm(Algorithm::HS512).build()?;
+    /// assert_eq!(sessions.algorithm(), Algorithm::HS512);
+    /// // Alone in the allow-list unless `allowed_algorithms` says otherwise.
+    /// assert_eq!(sessions.validation().algorithms, [Algorithm::HS512]);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
         self.algorithm = algorithm;
         self
     }
 
     /// Algorithms accepted on the way in. Defaults to the signing algorithm alone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{jwt::Algorithm, JwtSessions};
+    /// let sessions = JwtSessions::builder([7u8; 48])
+    ///     .algorithm(Algorithm::HS384)
+    ///     .allowed_algorithms([Algorithm::HS256, Algorithm::HS384])
+    ///     .build()?;
+    /// // Cookies signed with HS256 before the switch still load; new ones are HS384.
+    /// assert_eq!(sessions.validation().algorithms, [Algorithm::HS256, Algorithm::HS384]);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn allowed_algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
         self.algorithms = Some(algorithms.into_iter().collect());
         self
     }
 
     /// Token `exp` and cookie `Max-Age`. Defaults to 86400 s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .max_age(Duration::from_secs(3600))
+    ///     .build()?;
+    /// // The refresh point follows unless set: a quarter of it.
+    /// assert_eq!(sessions.lifetime().max_age, Duration::from_secs(3600));
+    /// assert_eq!(sessions.lifetime().refresh_after, Duration::from_secs(900));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn max_age(mut self, max_age: Duration) -> Self {
         self.max_age = max_age;
         self
     }
 
     /// An unchanged session older than this is re-signed. Defaults to `max_age / 4`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .refresh_after(Duration::from_secs(60))
+    ///     .build()?;
+    /// // An active user's cookie is re-signed at most once a minute, not on every request.
+    /// assert_eq!(sessions.lifetime().refresh_after, Duration::from_secs(60));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn refresh_after(mut self, refresh_after: Duration) -> Self {
         self.refresh_after = Some(refresh_after);
         self
     }
 
     /// A session older than this since it began is dropped, however active. Defaults to off.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .absolute_lifetime(Some(Duration::from_secs(7 * 86400)))
+    ///     .build()?;
+    /// // A week after login the user logs in again, however active.
+    /// assert_eq!(sessions.lifetime().absolute_lifetime, Some(Duration::from_secs(604800)));
+    /// assert_eq!(sessions.validation().absolute_lifetime_secs, Some(604800));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn absolute_lifetime(mut self, limit: Option<Duration>) -> Self {
         self.absolute_lifetime = limit;
         self
     }
 
     /// Clock skew tolerated on `exp`, `nbf` and `iat`. Defaults to 30 s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .leeway(Duration::from_secs(5))
+    ///     .build()?;
+    /// // For machines with well-synchronised clocks: expired tokens stop working sooner.
+    /// assert_eq!(sessions.validation().leeway_secs, 5);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn leeway(mut self, leeway: Duration) -> Self {
         self.leeway = leeway;
         self
@@ -539,54 +701,163 @@ impl Builder {
 
     /// Accepts tokens without `exp`, as the Python `wsgi_jwt_session` minted, and re-issues them
     /// with one. Defaults to false.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .allow_legacy_tokens(true)
+    ///     .build()?;
+    /// // Users of the Python app keep their session through the migration.
+    /// assert!(!sessions.validation().require_exp);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn allow_legacy_tokens(mut self, allow: bool) -> Self {
         self.allow_legacy = allow;
         self
     }
 
     /// The cookie's name. Defaults to `jwtsession`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .cookie_name("app_session")
+    ///     .build()?;
+    /// // Two apps on one domain need two names, or they overwrite each other's cookie.
+    /// assert_eq!(sessions.cookie_options().name, "app_session");
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn cookie_name(mut self, name: impl Into<String>) -> Self {
         self.cookie.name = name.into();
         self
     }
 
     /// The cookie's `Path`. Defaults to `/`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .path("/app")
+    ///     .build()?;
+    /// // The browser then sends the cookie only under /app.
+    /// assert_eq!(sessions.cookie_options().path.as_deref(), Some("/app"));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn path(mut self, path: impl Into<String>) -> Self {
         self.cookie.path = Some(path.into());
         self
     }
 
     /// The cookie's `Domain`. Defaults to none (host-only).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .domain("example.com")
+    ///     .build()?;
+    /// // Shared with the subdomains (api.example.com, …), where a host-only cookie is not sent.
+    /// assert_eq!(sessions.cookie_options().domain.as_deref(), Some("example.com"));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn domain(mut self, domain: impl Into<String>) -> Self {
         self.cookie.domain = Some(domain.into());
         self
     }
 
     /// The cookie's `SameSite`. Defaults to `Lax`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{cookie::SameSite, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .same_site(SameSite::Strict)
+    ///     .build()?;
+    /// // Not even a link from another site arrives logged in.
+    /// assert_eq!(sessions.cookie_options().same_site, Some(SameSite::Strict));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn same_site(mut self, same_site: SameSite) -> Self {
         self.cookie.same_site = Some(same_site);
         self
     }
 
     /// When to mark the cookie `Secure`. Defaults to [`Secure::Auto`]: when the request is https.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{cookie::Secure, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .secure(Secure::Always)
+    ///     .build()?;
+    /// // What `__Host-` names, `SameSite=None` and `Partitioned` require.
+    /// assert_eq!(sessions.cookie_options().secure, Secure::Always);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn secure(mut self, secure: Secure) -> Self {
         self.cookie.secure = secure;
         self
     }
 
     /// The cookie's `HttpOnly`. Defaults to false: the page's JavaScript reads the session.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .http_only(true)
+    ///     .build()?;
+    /// // For when the page never reads the session: a script injected into it cannot either.
+    /// assert!(sessions.cookie_options().http_only);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn http_only(mut self, http_only: bool) -> Self {
         self.cookie.http_only = http_only;
         self
     }
 
     /// The cookie's `Partitioned` (CHIPS). Defaults to false.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{cookie::Secure, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .secure(Secure::Always).partitioned(true)
+    ///     .build()?;
+    /// // Partitioned needs Secure, which `Secure::Auto` cannot promise when the builder checks.
+    /// assert!(sessions.cookie_options().partitioned);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn partitioned(mut self, partitioned: bool) -> Self {
         self.cookie.partitioned = partitioned;
         self
     }
 
     /// Most cookies a large session is split into. Defaults to 4.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!")
+    ///     .max_chunks(8)
+    ///     .build()?;
+    /// // Larger sessions fit, and the bound on incoming tokens grows with them.
+    /// assert_eq!(sessions.cookie_options().max_chunks, 8);
+    /// assert_eq!(sessions.validation().max_token_bytes, 8 * 4096);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn max_chunks(mut self, max_chunks: usize) -> Self {
         self.cookie.max_chunks = max_chunks;
         self

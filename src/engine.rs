@@ -37,11 +37,33 @@ use crate::policy::{self, Decision, Lifetime, Origin, Outcome};
 use crate::session::{self, Session};
 
 /// What every log line of the library starts with.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{engine::{rejected_log, LOG_PREFIX}, ErrorCode};
+/// // Filter the Worker's log on it to find the library's lines.
+/// assert!(rejected_log(ErrorCode::Expired).starts_with(LOG_PREFIX));
+/// ```
 pub const LOG_PREFIX: &str = "worker-jwt-session: ";
 
 /// Bytes of `Cookie` header past which some clients and proxies cut or refuse the request:
 /// curl sends at most about 8 KB of cookies, and nginx's default `large_client_header_buffers`
 /// holds an 8 KB header line. A session that needs more is saved, with a warning in the log.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{engine::COMMON_COOKIE_HEADER_LIMIT, JwtSessions, ResponseInfo, Scheme};
+/// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+/// let session = sessions.load_cookie_header(None, 0);
+/// session.insert("notes", "x".repeat(COMMON_COOKIE_HEADER_LIMIT))?;
+/// let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), 0, Scheme::Https);
+/// // Saved all the same, but the log learns that some clients will send it back cut short.
+/// assert!(plan.answer.is_none());
+/// assert!(plan.warning.is_some_and(|w| w.contains("8 KB")));
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 pub const COMMON_COOKIE_HEADER_LIMIT: usize = 8 * 1024 - 512;
 
 /// How many full-size tokens' worth of bytes one request may MAC, beyond one per key: enough
@@ -68,6 +90,15 @@ pub enum Scheme {
 
 impl Scheme {
     /// The scheme of a request URL, read from its first characters (no URL parsing).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::engine::Scheme;
+    /// // `wrangler dev` serves plain http: in the automatic mode its cookie goes without `Secure`.
+    /// assert_eq!(Scheme::of_url("http://localhost:8787/"), Scheme::Http);
+    /// assert_eq!(Scheme::of_url("https://example.com/login"), Scheme::Https);
+    /// ```
     #[must_use]
     pub fn of_url(url: &str) -> Scheme {
         if url.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("https:")) {
@@ -78,6 +109,14 @@ impl Scheme {
     }
 
     /// Whether this is https.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::engine::Scheme;
+    /// assert!(Scheme::of_url("https://example.com/").is_https());
+    /// assert!(!Scheme::Http.is_https());
+    /// ```
     #[must_use]
     pub fn is_https(self) -> bool {
         self == Scheme::Https
@@ -103,6 +142,19 @@ pub struct ResponseInfo<'a> {
 
 impl ResponseInfo<'_> {
     /// A response with this status and no `Vary` header.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{JwtSessions, ResponseInfo, Scheme};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// let session = sessions.load_cookie_header(None, 0);
+    /// session.insert("counter", 1)?;
+    /// // A failed handler commits nothing, whatever it changed.
+    /// let plan = sessions.commit_headers(&session, &ResponseInfo::status(503), 0, Scheme::Https);
+    /// assert_eq!(plan.set_cookies().count(), 0);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[must_use]
     pub fn status(status: u16) -> ResponseInfo<'static> {
         ResponseInfo { status, vary: None }
@@ -138,9 +190,27 @@ pub struct Answer {
 
 impl Answer {
     /// The `Content-Type` of [`Answer::body`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::engine::Answer;
+    /// assert_eq!(Answer::CONTENT_TYPE, "text/plain; charset=utf-8");
+    /// ```
     pub const CONTENT_TYPE: &'static str = "text/plain; charset=utf-8";
 
     /// The answer to an error: the one mapping from failure to response, for every runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{engine::Answer, Error, ErrorCode};
+    /// let answer = Answer::for_error(&Error::new(ErrorCode::TooLarge, "the session needs 9 cookies"));
+    /// assert_eq!(answer.status, 500);
+    /// // The client learns only that saving failed; the reason is for the log.
+    /// assert_eq!(answer.body, "Internal Server Error: the session could not be saved\n");
+    /// assert!(answer.log.ends_with("too_large: the session needs 9 cookies"));
+    /// ```
     #[must_use]
     pub fn for_error(err: &Error) -> Answer {
         let (status, body, log) = match err.code() {
@@ -160,6 +230,22 @@ impl Answer {
 /// Either `answer` is set, and the adapter answers it instead of the handler's response, or
 /// the adapter appends `headers` to the handler's response, in order, each its own header line.
 /// `warning`, when set, goes to the log.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{policy::Decision, JwtSessions, ResponseInfo, Scheme};
+/// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+/// let session = sessions.load_cookie_header(None, 0);
+/// session.insert("user", "ada")?;
+/// let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), 0, Scheme::Https);
+/// assert_eq!(plan.decision, Decision::Issue);
+/// // No answer to give instead, so the adapter appends these, in order.
+/// assert!(plan.answer.is_none());
+/// let names: Vec<&str> = plan.headers.iter().map(|(name, _)| *name).collect();
+/// assert_eq!(names, ["Vary", "Set-Cookie"]);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[must_use]
 pub struct Plan {
@@ -176,11 +262,39 @@ pub struct Plan {
 
 impl Plan {
     /// The `Set-Cookie` values of the plan, in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{JwtSessions, ResponseInfo, Scheme};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// let session = sessions.load_cookie_header(None, 0);
+    /// session.insert("user", "ada")?;
+    /// let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), 0, Scheme::Https);
+    /// // Each one its own `Set-Cookie` header: joined with commas, browsers would misread them.
+    /// assert_eq!(plan.set_cookies().count(), 1);
+    /// assert!(plan.set_cookies().all(|c| c.starts_with("jwtsession=eyJ")));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn set_cookies(&self) -> impl Iterator<Item = &str> {
         self.headers.iter().filter(|(name, _)| *name == "Set-Cookie").map(|(_, value)| value.as_str())
     }
 
     /// Whether the plan adds `Vary: Cookie`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{JwtSessions, ResponseInfo, Scheme};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// let session = sessions.load_cookie_header(None, 0);
+    /// session.insert("counter", 1)?;
+    /// assert!(sessions.commit_headers(&session, &ResponseInfo::status(200), 0, Scheme::Https).varies());
+    /// // A response that varies on `Cookie` already is not told so twice.
+    /// let info = ResponseInfo { vary: Some("Accept, Cookie"), ..ResponseInfo::status(200) };
+    /// assert!(!sessions.commit_headers(&session, &info, 0, Scheme::Https).varies());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[must_use]
     pub fn varies(&self) -> bool {
         self.headers.iter().any(|(name, _)| *name == "Vary")
@@ -240,26 +354,77 @@ pub struct JwtSessions {
 
 impl JwtSessions {
     /// The cookie options in force.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// // By default the page's JavaScript can read the session (it can never forge it).
+    /// assert_eq!(sessions.cookie_options().name, "jwtsession");
+    /// assert!(!sessions.cookie_options().http_only);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn cookie_options(&self) -> &CookieOptions {
         &self.cookie
     }
 
     /// The lifetimes in force.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{policy::Lifetime, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// assert_eq!(sessions.lifetime(), &Lifetime::default());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn lifetime(&self) -> &Lifetime {
         &self.lifetime
     }
 
     /// What tokens must satisfy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{jwt::Algorithm, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// // Only what this configuration signs is accepted, and every token must expire.
+    /// assert_eq!(sessions.validation().algorithms, [Algorithm::HS256]);
+    /// assert!(sessions.validation().require_exp);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn validation(&self) -> &Validation {
         &self.validation
     }
 
     /// The key ring.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// // One key: tokens carry no `kid`, byte for byte as PyJWT writes them.
+    /// assert_eq!(sessions.keys().len(), 1);
+    /// assert!(!sessions.keys().writes_kid());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn keys(&self) -> &KeyRing {
         &self.keys
     }
 
     /// The signing algorithm.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{jwt::Algorithm, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// assert_eq!(sessions.algorithm(), Algorithm::HS256);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
     }
@@ -525,6 +690,22 @@ impl JwtSessions {
 /// What a handler changed in a session whose data it kept elsewhere, by key: so that a value
 /// it did not change keeps the exact JSON it came with (integers above 2^53, float digits, key
 /// order), whatever the other runtime's numbers can hold.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::engine::{Changes, ResponseInfo, Scheme};
+/// use worker_jwt_session::JwtSessions;
+/// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+/// let session = sessions.load_cookie_header(None, 0);
+/// // JSON text, so an integer JavaScript cannot hold exactly is stored exactly.
+/// let set = vec![("user_id".into(), "12345678901234567891".into())];
+/// let changes = Changes { set, accessed: true, ..Changes::default() };
+/// let plan = sessions.commit_changes(&session, changes, &ResponseInfo::status(200), 0, Scheme::Https);
+/// assert_eq!(plan.set_cookies().count(), 1);
+/// assert_eq!(session.get::<u64>("user_id")?, Some(12345678901234567891));
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Changes {
     /// Keys set, each with the JSON text of its new value, in the order they were set.

@@ -88,6 +88,15 @@ impl ErrorCode {
     }
 
     /// Every code, for documentation and for tests that check all of them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::ErrorCode;
+    /// // E.g. every code a `switch (err.code)` in the JS package may meet.
+    /// let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    /// assert!(codes.contains(&"bad_signature") && codes.contains(&"incomplete"));
+    /// ```
     pub const ALL: [ErrorCode; 16] = [
         ErrorCode::Malformed,
         ErrorCode::BadBase64,
@@ -135,16 +144,41 @@ pub struct Error {
 
 impl Error {
     /// An error with a code and a message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{Error, ErrorCode};
+    /// let err = Error::new(ErrorCode::TooLarge, "the cart holds too many items");
+    /// assert_eq!(err.to_string(), "too_large: the cart holds too many items");
+    /// ```
     pub fn new(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         Error { code, message: message.into(), binding: None }
     }
 
     /// The stable code.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{ErrorCode, Session};
+    /// // Match on the code: it is stable, the message is not.
+    /// let err = Session::new().insert("exp", 0).map_err(|e| e.code());
+    /// assert_eq!(err, Err(ErrorCode::ReservedClaim));
+    /// ```
     pub fn code(&self) -> ErrorCode {
         self.code
     }
 
     /// The message, without the code.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{Error, ErrorCode};
+    /// let err = Error::new(ErrorCode::Expired, "token expired 40 s ago");
+    /// assert_eq!(err.message(), "token expired 40 s ago");
+    /// ```
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -164,6 +198,17 @@ impl Error {
     }
 
     /// The same error, naming the binding it concerns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{engine::Answer, Error, ErrorCode};
+    /// let err = Error::new(ErrorCode::Config, "must be at least 1 second").with_binding("JWT_SESSION_MAX_AGE");
+    /// assert_eq!(err.binding(), Some("JWT_SESSION_MAX_AGE"));
+    /// // The 500 then names the binding to fix, and nothing else.
+    /// let body = Answer::for_error(&err).body;
+    /// assert_eq!(body, "Server misconfigured: check JWT_SESSION_MAX_AGE (details in the Worker's log)\n");
+    /// ```
     #[must_use]
     pub fn with_binding(mut self, binding: &'static str) -> Self {
         self.binding = Some(binding);

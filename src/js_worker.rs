@@ -30,6 +30,15 @@ fn secs(now: f64) -> u64 {
 /// The option table ([`SETTINGS`]) for the JS wrapper, as a JSON array of
 /// `{"binding", "jsName"}` objects in the table's order: js/worker.js maps its
 /// options' names to bindings with it.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::js_worker::option_table;
+/// // js/worker.js reads it to map `{ maxAge: 600 }` to `JWT_SESSION_MAX_AGE`.
+/// let table = option_table();
+/// assert!(table.starts_with(r#"[{"binding":"JWT_SESSION_SECRET","jsName":"secret"}"#));
+/// ```
 #[wasm_bindgen(js_name = optionTable)]
 pub fn option_table() -> String {
     let rows: Vec<Value> =
@@ -38,12 +47,26 @@ pub fn option_table() -> String {
 }
 
 /// Claim names a handler cannot set (`iat`, `exp`, `nbf`, `orig_iat`, `sid`).
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{claims::RESERVED_CLAIMS, js_worker::reserved_claims};
+/// assert_eq!(reserved_claims(), RESERVED_CLAIMS);
+/// ```
 #[wasm_bindgen(js_name = reservedClaims)]
 pub fn reserved_claims() -> Vec<String> {
     RESERVED_CLAIMS.iter().map(|s| (*s).to_owned()).collect()
 }
 
 /// How deep a session value may nest ([`MAX_VALUE_DEPTH`]): `set` refuses deeper values.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{js_worker::max_value_depth, session::MAX_VALUE_DEPTH};
+/// assert_eq!(usize::try_from(max_value_depth()).ok(), Some(MAX_VALUE_DEPTH));
+/// ```
 #[wasm_bindgen(js_name = maxValueDepth)]
 pub fn max_value_depth() -> u32 {
     u32::try_from(MAX_VALUE_DEPTH).unwrap_or(u32::MAX)
@@ -51,6 +74,16 @@ pub fn max_value_depth() -> u32 {
 
 /// The engine's answer to an unknown option name in `withJwtSession(handler, options)` or
 /// `jwtSession(options)`: a configuration error, answered like any other.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::js_worker::unknown_option_answer;
+/// let answer = unknown_option_answer("maxAgee");
+/// assert_eq!((answer.status(), answer.code()), (500, "config".to_string()));
+/// // The typo is named in the log only: the body never echoes configuration.
+/// assert!(answer.log().contains("maxAgee") && !answer.body().contains("maxAgee"));
+/// ```
 #[wasm_bindgen(js_name = unknownOptionAnswer)]
 pub fn unknown_option_answer(name: &str) -> JsAnswer {
     let err = Error::new(
@@ -63,6 +96,16 @@ pub fn unknown_option_answer(name: &str) -> JsAnswer {
 /// The engine's answer when the session cannot even be handed to the engine: the handler left
 /// a value that JavaScript cannot serialize (a cycle, a BigInt) in the session, through a
 /// reference it got from `get()`. `reason` is the JS exception's message, for the log only.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::js_worker::unsaved_answer;
+/// let answer = unsaved_answer("Do not know how to serialize a BigInt");
+/// assert_eq!(answer.code(), "bad_json");
+/// assert_eq!(answer.body(), "Internal Server Error: the session could not be saved\n");
+/// assert!(answer.log().contains("BigInt"));
+/// ```
 #[wasm_bindgen(js_name = unsavedAnswer)]
 pub fn unsaved_answer(reason: &str) -> JsAnswer {
     let err = Error::new(ErrorCode::BadJson, format!("the session data is not JSON ({reason})"));
@@ -70,6 +113,15 @@ pub fn unsaved_answer(reason: &str) -> JsAnswer {
 }
 
 /// What to answer instead of the handler's response ([`Answer`]).
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::js_worker::configure;
+/// let answer = configure(r#"{"JWT_SESSION_SECRET": "short"}"#).take_answer();
+/// // Everything the JS glue needs to build the Response, without throwing.
+/// assert_eq!(answer.map(|a| (a.status(), a.code())), Some((500, "config".to_string())));
+/// ```
 #[wasm_bindgen]
 pub struct JsAnswer {
     answer: Answer,
@@ -84,30 +136,71 @@ impl From<Answer> for JsAnswer {
 #[wasm_bindgen]
 impl JsAnswer {
     /// The status (500).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::js_worker::unknown_option_answer;
+    /// assert_eq!(unknown_option_answer("maxAgee").status(), 500);
+    /// ```
     #[wasm_bindgen(getter)]
     pub fn status(&self) -> u16 {
         self.answer.status
     }
 
     /// The body: names at most a binding, never a secret, a length, a token or a stack.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::js_worker::configure;
+    /// let answer = configure(r#"{"JWT_SESSION_SECRET": "short"}"#).take_answer();
+    /// // Names the binding to fix, never its value.
+    /// let body = answer.map(|a| a.body()).unwrap_or_default();
+    /// assert_eq!(body, "Server misconfigured: check JWT_SESSION_SECRET (details in the Worker's log)\n");
+    /// ```
     #[wasm_bindgen(getter)]
     pub fn body(&self) -> String {
         self.answer.body.clone()
     }
 
     /// The body's `Content-Type`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::js_worker::unknown_option_answer;
+    /// assert_eq!(unknown_option_answer("maxAgee").content_type(), "text/plain; charset=utf-8");
+    /// ```
     #[wasm_bindgen(getter, js_name = contentType)]
     pub fn content_type(&self) -> String {
         Answer::CONTENT_TYPE.to_owned()
     }
 
     /// The error's code (`config`, `too_large`, `bad_json`, …).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::js_worker::configure;
+    /// let answer = configure(r#"{"JWT_SESSION_SECRET": "short"}"#).take_answer();
+    /// // The same code as `Error::code` in Rust and `error.code` in the JS package.
+    /// assert_eq!(answer.map(|a| a.code()).as_deref(), Some("config"));
+    /// ```
     #[wasm_bindgen(getter)]
     pub fn code(&self) -> String {
         self.answer.code.as_str().to_owned()
     }
 
     /// The line for the Worker's error log.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::js_worker::unsaved_answer;
+    /// let log = unsaved_answer("cyclic object value").log();
+    /// assert_eq!(log, "worker-jwt-session: session not saved: bad_json: the session data is not JSON (cyclic object value)");
+    /// ```
     #[wasm_bindgen(getter)]
     pub fn log(&self) -> String {
         self.answer.log.clone()
@@ -115,6 +208,16 @@ impl JsAnswer {
 }
 
 /// What [`configure`] gives: an engine, or the answer to a configuration error.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::js_worker::configure;
+/// let mut setup = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#);
+/// // One or the other, never both.
+/// assert!(setup.take_answer().is_none());
+/// assert!(setup.take_engine().is_some());
+/// ```
 #[wasm_bindgen]
 pub struct Setup {
     engine: Option<Engine>,
@@ -124,12 +227,31 @@ pub struct Setup {
 #[wasm_bindgen]
 impl Setup {
     /// The engine, once (`undefined` after a configuration error).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::js_worker::configure;
+    /// let mut setup = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#);
+    /// assert!(setup.take_engine().is_some());
+    /// // Moved out to JavaScript: a second take finds nothing.
+    /// assert!(setup.take_engine().is_none());
+    /// ```
     #[wasm_bindgen(js_name = takeEngine)]
     pub fn take_engine(&mut self) -> Option<Engine> {
         self.engine.take()
     }
 
     /// The answer to the configuration error, once (`undefined` when configured).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::js_worker::configure;
+    /// let mut setup = configure(r#"{"JWT_SESSION_SECRET": "short"}"#);
+    /// assert!(setup.take_engine().is_none());
+    /// assert_eq!(setup.take_answer().map(|a| a.code()).as_deref(), Some("config"));
+    /// ```
     #[wasm_bindgen(js_name = takeAnswer)]
     pub fn take_answer(&mut self) -> Option<JsAnswer> {
         self.answer.take()
@@ -140,6 +262,17 @@ impl Setup {
 /// given as a JSON object of strings (`null` or absent: unset), as
 /// [`JwtSessions::from_vars`] reads them. Never throws: a configuration error (or settings
 /// that are not a JSON object) gives [`Setup::take_answer`].
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::js_worker::configure;
+/// // Numbers are taken as their text, `null` as unset, as JS options may hold them.
+/// let settings = r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!", "JWT_SESSION_MAX_AGE": 600, "JWT_SESSION_DOMAIN": null}"#;
+/// assert!(configure(settings).take_engine().is_some());
+/// // Never a throw: settings that are not an object are a configuration error like any other.
+/// assert_eq!(configure("[]").take_answer().map(|a| a.code()).as_deref(), Some("config"));
+/// ```
 #[wasm_bindgen]
 pub fn configure(settings_json: &str) -> Setup {
     let built = serde_json::from_str::<serde_json::Map<String, Value>>(settings_json)
@@ -158,12 +291,45 @@ pub fn configure(settings_json: &str) -> Setup {
 }
 
 /// A configured engine: build once per isolate (the JS glue caches it per `env`).
+///
+/// # Examples
+///
+/// ```
+/// # use worker_jwt_session::{Error, ErrorCode};
+/// use worker_jwt_session::js_worker::{configure, ACCESSED};
+/// let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+///     .take_engine()
+///     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+/// let now = 1_700_000_000.0;
+/// // One call on the way in, one on the way out, as js/worker.js makes them.
+/// let loaded = engine.load(None, "GET", "https://app.example/", None, None, None, now);
+/// let (keys, values) = (vec!["counter".into()], vec!["1".into()]);
+/// let plan = engine.commit(&loaded, keys, values, vec![], ACCESSED, "https://example.com/", 200, None, now);
+/// assert!(plan.answer().is_none());
+/// assert!(plan.headers().iter().any(|h| h.starts_with("jwtsession=eyJ")));
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 #[wasm_bindgen]
 pub struct Engine {
     sessions: JwtSessions,
 }
 
 /// What came in with a request, kept until the commit.
+///
+/// # Examples
+///
+/// ```
+/// # use worker_jwt_session::{Error, ErrorCode};
+/// # use worker_jwt_session::js_worker::configure;
+/// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+/// #     .take_engine()
+/// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+/// let loaded = engine.load(Some("theme=dark; jwtsession=a.b.c".into()), "GET", "https://app.example/", None, None, None, 1_700_000_000.0);
+/// // A cookie that fails gives an empty session and a code to log, never an exception.
+/// assert_eq!(loaded.json(), "{}");
+/// assert_eq!(loaded.rejected().as_deref(), Some("bad_base64"));
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 #[wasm_bindgen]
 pub struct Loaded {
     session: Session,
@@ -177,24 +343,88 @@ pub struct Loaded {
 impl Loaded {
     /// The session's data as a JSON object text (the glue `JSON.parse`s it when the handler
     /// first reads the session).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use worker_jwt_session::{Error, ErrorCode};
+    /// # use worker_jwt_session::js_worker::configure;
+    /// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+    /// #     .take_engine()
+    /// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+    /// # let first = engine.load(None, "GET", "https://app.example/", None, None, None, 1_700_000_000.0);
+    /// # let url = "https://example.com/";
+    /// # let plan = engine.commit(&first, vec!["a".into()], vec!["1".into()], vec![], 1, url, 200, None, 1_700_000_000.0);
+    /// # let cookie = plan.headers().into_iter().find(|h| h.starts_with("jwtsession=")).and_then(|h| h.split(';').next().map(str::to_owned));
+    /// // `cookie` holds a session saved with `a` = 1.
+    /// let loaded = engine.load(cookie, "GET", "https://app.example/", None, None, None, 1_700_000_001.0);
+    /// assert_eq!(loaded.json(), r#"{"a":1}"#);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[wasm_bindgen(getter)]
     pub fn json(&self) -> String {
         self.json.clone()
     }
 
     /// The session's id (`sid`), if the request carried a valid session.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use worker_jwt_session::{Error, ErrorCode};
+    /// # use worker_jwt_session::js_worker::configure;
+    /// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+    /// #     .take_engine()
+    /// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+    /// # let first = engine.load(None, "GET", "https://app.example/", None, None, None, 1_700_000_000.0);
+    /// # let url = "https://example.com/";
+    /// # let plan = engine.commit(&first, vec!["a".into()], vec!["1".into()], vec![], 1, url, 200, None, 1_700_000_000.0);
+    /// # let cookie = plan.headers().into_iter().find(|h| h.starts_with("jwtsession=")).and_then(|h| h.split(';').next().map(str::to_owned));
+    /// assert_eq!(engine.load(None, "GET", "https://app.example/", None, None, None, 1_700_000_000.0).sid(), None);
+    /// // `cookie` holds a saved session, which got its id when it was first saved.
+    /// assert_eq!(engine.load(cookie, "GET", "https://app.example/", None, None, None, 1_700_000_001.0).sid().map(|id| id.len()), Some(22));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[wasm_bindgen(getter)]
     pub fn sid(&self) -> Option<String> {
         self.sid.clone()
     }
 
     /// The code of the session cookie that failed verification, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use worker_jwt_session::{Error, ErrorCode};
+    /// # use worker_jwt_session::js_worker::configure;
+    /// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+    /// #     .take_engine()
+    /// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+    /// let loaded = engine.load(Some("jwtsession=a.b.c".into()), "GET", "https://app.example/", None, None, None, 1_700_000_000.0);
+    /// assert_eq!(loaded.rejected().as_deref(), Some("bad_base64"));
+    /// assert_eq!(engine.load(None, "GET", "https://app.example/", None, None, None, 1_700_000_000.0).rejected(), None);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[wasm_bindgen(getter)]
     pub fn rejected(&self) -> Option<String> {
         self.rejected.map(|c| c.as_str().to_owned())
     }
 
     /// The log line for the rejected cookie ([`rejected_log`]), if any: the code, never the cookie.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use worker_jwt_session::{Error, ErrorCode};
+    /// # use worker_jwt_session::js_worker::configure;
+    /// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+    /// #     .take_engine()
+    /// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+    /// let loaded = engine.load(Some("jwtsession=a.b.c".into()), "GET", "https://app.example/", None, None, None, 1_700_000_000.0);
+    /// let log = loaded.rejected_log();
+    /// assert_eq!(log.as_deref(), Some("worker-jwt-session: session cookie rejected: bad_base64"));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[wasm_bindgen(getter, js_name = rejectedLog)]
     pub fn rejected_log(&self) -> Option<String> {
         self.rejected.map(rejected_log)
@@ -210,6 +440,22 @@ impl Loaded {
     /// Starts a new session now ([`Session::regenerate`]) and gives its new id, so that
     /// `session.id` shows it at once (`undefined` without a random generator; the commit then
     /// answers the failure).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use worker_jwt_session::{Error, ErrorCode};
+    /// # use worker_jwt_session::js_worker::configure;
+    /// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+    /// #     .take_engine()
+    /// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+    /// let loaded = engine.load(None, "GET", "https://app.example/", None, None, None, 1_700_000_000.0);
+    /// let id = loaded.regenerate();
+    /// assert_eq!(id.as_ref().map(|id| id.len()), Some(22));
+    /// // `sid` keeps telling what the request came with.
+    /// assert_eq!(loaded.sid(), None);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn regenerate(&self) -> Option<String> {
         self.session.regenerate();
         self.session.id()
@@ -217,6 +463,24 @@ impl Loaded {
 }
 
 /// The engine's plan for the response ([`Plan`]).
+///
+/// # Examples
+///
+/// ```
+/// # use worker_jwt_session::{Error, ErrorCode};
+/// # use worker_jwt_session::js_worker::configure;
+/// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+/// #     .take_engine()
+/// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+/// # use worker_jwt_session::js_worker::ACCESSED;
+/// let (now, url) = (1_700_000_000.0, "https://example.com/");
+/// let loaded = engine.load(None, "GET", "https://app.example/", None, None, None, now);
+/// let plan = engine.commit(&loaded, vec!["exp".into()], vec!["0".into()], vec![], ACCESSED, url, 200, None, now);
+/// // The handler's mistake becomes the engine's answer, not a thrown exception.
+/// assert_eq!(plan.answer().map(|a| a.code()).as_deref(), Some("reserved_claim"));
+/// assert!(plan.headers().is_empty());
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 #[wasm_bindgen]
 pub struct JsPlan {
     plan: Plan,
@@ -227,18 +491,71 @@ impl JsPlan {
     /// The headers to append, in order, flat: `[name, value, name, value, …]` (`Vary: Cookie`
     /// at most once, then each `Set-Cookie` as its own header). Empty when [`JsPlan::answer`]
     /// is set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use worker_jwt_session::{Error, ErrorCode};
+    /// # use worker_jwt_session::js_worker::configure;
+    /// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+    /// #     .take_engine()
+    /// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+    /// # use worker_jwt_session::js_worker::ACCESSED;
+    /// let (now, url) = (1_700_000_000.0, "https://example.com/");
+    /// let loaded = engine.load(None, "GET", "https://app.example/", None, None, None, now);
+    /// let plan = engine.commit(&loaded, vec!["a".into()], vec!["1".into()], vec![], ACCESSED, url, 200, None, now);
+    /// // Flat, so that one array crosses to JavaScript; the names are every other item.
+    /// let names: Vec<String> = plan.headers().into_iter().step_by(2).collect();
+    /// assert_eq!(names, ["Vary", "Set-Cookie"]);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[wasm_bindgen(getter)]
     pub fn headers(&self) -> Vec<String> {
         self.plan.headers.iter().flat_map(|(name, value)| [(*name).to_owned(), value.clone()]).collect()
     }
 
     /// The answer that replaces the handler's response, when the session cannot be saved.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use worker_jwt_session::{Error, ErrorCode};
+    /// # use worker_jwt_session::js_worker::configure;
+    /// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+    /// #     .take_engine()
+    /// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+    /// # use worker_jwt_session::js_worker::ACCESSED;
+    /// let (now, url) = (1_700_000_000.0, "https://example.com/");
+    /// let loaded = engine.load(None, "GET", "https://app.example/", None, None, None, now);
+    /// let plan = engine.commit(&loaded, vec!["d".into()], vec!["not json".into()], vec![], ACCESSED, url, 200, None, now);
+    /// assert_eq!(plan.answer().map(|a| (a.status(), a.code())), Some((500, "bad_json".to_string())));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[wasm_bindgen(getter)]
     pub fn answer(&self) -> Option<JsAnswer> {
         self.plan.answer.clone().map(JsAnswer::from)
     }
 
     /// A line for the log (the response is unchanged by it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use worker_jwt_session::{Error, ErrorCode};
+    /// # use worker_jwt_session::js_worker::configure;
+    /// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+    /// #     .take_engine()
+    /// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+    /// # use worker_jwt_session::js_worker::ACCESSED;
+    /// let (now, url) = (1_700_000_000.0, "https://example.com/");
+    /// let loaded = engine.load(None, "GET", "https://app.example/", None, None, None, now);
+    /// let big = format!("\"{}\"", "x".repeat(8000));
+    /// let plan = engine.commit(&loaded, vec!["notes".into()], vec![big], vec![], ACCESSED, url, 200, None, now);
+    /// // Saved, but past what some clients send back: the log says so.
+    /// assert!(plan.answer().is_none());
+    /// assert!(plan.warning().is_some_and(|w| w.contains("store less in the session")));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[wasm_bindgen(getter)]
     pub fn warning(&self) -> Option<String> {
         self.plan.warning.clone()
@@ -246,13 +563,65 @@ impl JsPlan {
 }
 
 /// Bit flags of [`Engine::commit`]: the handler read or changed the session.
+///
+/// # Examples
+///
+/// ```
+/// # use worker_jwt_session::{Error, ErrorCode};
+/// # use worker_jwt_session::js_worker::configure;
+/// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+/// #     .take_engine()
+/// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+/// use worker_jwt_session::js_worker::ACCESSED;
+/// let (now, url) = (1_700_000_000.0, "https://example.com/");
+/// // A handler that read the session: the response varies on `Cookie`, so no cache shares it.
+/// let plan = engine.commit(&engine.load(None, "GET", "https://app.example/", None, None, None, now), vec![], vec![], vec![], ACCESSED, url, 200, None, now);
+/// assert_eq!(plan.headers(), ["Vary", "Cookie"]);
+/// let plan = engine.commit(&engine.load(None, "GET", "https://app.example/", None, None, None, now), vec![], vec![], vec![], 0, url, 200, None, now);
+/// assert!(plan.headers().is_empty());
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 pub const ACCESSED: u32 = 1;
 /// The handler called `destroy()` (after any `regenerate()`).
+///
+/// # Examples
+///
+/// ```
+/// # use worker_jwt_session::{Error, ErrorCode};
+/// # use worker_jwt_session::js_worker::configure;
+/// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+/// #     .take_engine()
+/// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+/// # let first = engine.load(None, "GET", "https://app.example/", None, None, None, 1_700_000_000.0);
+/// # let url = "https://example.com/";
+/// # let plan = engine.commit(&first, vec!["a".into()], vec!["1".into()], vec![], 1, url, 200, None, 1_700_000_000.0);
+/// # let cookie = plan.headers().into_iter().find(|h| h.starts_with("jwtsession=")).and_then(|h| h.split(';').next().map(str::to_owned));
+/// use worker_jwt_session::js_worker::{ACCESSED, DESTROYED};
+/// // `cookie` holds a saved session; destroying it expires that cookie in the browser.
+/// let loaded = engine.load(cookie, "GET", "https://app.example/", None, None, None, 1_700_000_001.0);
+/// let flags = ACCESSED | DESTROYED;
+/// let plan = engine.commit(&loaded, vec![], vec![], vec![], flags, url, 200, None, 1_700_000_001.0);
+/// assert!(plan.headers().iter().any(|h| h.starts_with("jwtsession=;") && h.contains("Max-Age=0")));
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 pub const DESTROYED: u32 = 2;
 
 #[wasm_bindgen]
 impl Engine {
     /// The cookie name in force.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use worker_jwt_session::{Error, ErrorCode};
+    /// # use worker_jwt_session::js_worker::configure;
+    /// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+    /// #     .take_engine()
+    /// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+    /// // What the glue looks for in `Cookie` (the default unless `cookie` is set).
+    /// assert_eq!(engine.cookie_name(), "jwtsession");
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[wasm_bindgen(getter, js_name = cookieName)]
     pub fn cookie_name(&self) -> String {
         self.sessions.cookie_options().name.clone()
@@ -261,6 +630,20 @@ impl Engine {
     /// Reads the session of a request at `now_secs` (seconds), from its `Cookie` header, and
     /// checks an unsafe request when CSRF protection is on (`method`, `url`, and the `Origin`,
     /// `Sec-Fetch-Site` and `X-CSRF-Token` headers): see [`JwtSessions::load_request`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use worker_jwt_session::{Error, ErrorCode};
+    /// # use worker_jwt_session::js_worker::configure;
+    /// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+    /// #     .take_engine()
+    /// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+    /// // `Date.now() / 1000` from JavaScript: fractions of a second are dropped.
+    /// let loaded = engine.load(Some("theme=dark".into()), "GET", "https://app.example/", None, None, None, 1_700_000_000.25);
+    /// assert_eq!((loaded.json(), loaded.rejected()), ("{}".to_string(), None));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[allow(clippy::too_many_arguments)]
     pub fn load(
         &self,
@@ -299,6 +682,27 @@ impl Engine {
     /// (its scheme decides `Secure` in the automatic mode); `status` and `vary` are the
     /// response's. Never throws: a reserved name, a value that is not JSON or nests too deep,
     /// or a session too large gives the plan's answer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use worker_jwt_session::{Error, ErrorCode};
+    /// # use worker_jwt_session::js_worker::configure;
+    /// # let engine = configure(r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!"}"#)
+    /// #     .take_engine()
+    /// #     .ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+    /// use worker_jwt_session::js_worker::ACCESSED;
+    /// let (now, url) = (1_700_000_000.0, "https://example.com/");
+    /// let set = || (vec!["cart".to_string()], vec![r#"["pear"]"#.to_string()]);
+    /// let (keys, values) = set();
+    /// let plan = engine.commit(&engine.load(None, "GET", "https://app.example/", None, None, None, now), keys, values, vec![], ACCESSED, url, 200, None, now);
+    /// assert!(plan.headers().iter().any(|h| h.starts_with("jwtsession=eyJ")));
+    /// // A 5xx commits nothing: the handler failed, and its changes go with the rest of its work.
+    /// let (keys, values) = set();
+    /// let plan = engine.commit(&engine.load(None, "GET", "https://app.example/", None, None, None, now), keys, values, vec![], ACCESSED, url, 500, None, now);
+    /// assert!(!plan.headers().iter().any(|h| h == "Set-Cookie"));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[allow(clippy::too_many_arguments)]
     pub fn commit(
         &self,

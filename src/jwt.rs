@@ -17,9 +17,37 @@ use crate::error::{Error, ErrorCode};
 use crate::keys::KeyRing;
 
 /// A JSON object: the payload of a token, or a session's data.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{jwt::Claims, Session};
+/// let session = Session::new();
+/// session.insert("z", 1)?;
+/// session.insert("a", 2)?;
+/// // Keys keep the order they were set in, in the session and in the token.
+/// let data: Claims = session.to_json();
+/// assert_eq!(data.keys().collect::<Vec<_>>(), ["z", "a"]);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 pub type Claims = Map<String, Value>;
 
 /// The header of a verified token.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{claims::Validation, jwt::{self, Algorithm, Claims, Header}, keys::KeyRing};
+/// let ring = KeyRing::new("the new secret, at least thirty-two bytes")?.with_previous("the old secret, at least thirty-two bytes")?;
+/// let mut claims = Claims::new();
+/// claims.insert("exp".into(), 2000.into());
+/// let token = jwt::sign(&claims, &ring, Algorithm::HS256)?;
+/// let verified = jwt::verify(&token, &ring, &Validation::default(), 1000)?;
+/// // With several keys, a token names the one that signed it.
+/// let kid = Some(ring.current().kid().to_owned());
+/// assert_eq!(verified.header, Header { alg: Algorithm::HS256, kid });
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
     /// The algorithm that signed it.
@@ -29,6 +57,22 @@ pub struct Header {
 }
 
 /// A token that verified.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{claims::Validation, jwt::{self, Algorithm, Claims}, keys::KeyRing};
+/// let ring = KeyRing::new("a secret of at least thirty-two bytes!!")?;
+/// let mut claims = Claims::new();
+/// claims.insert("user".into(), "ada".into());
+/// claims.insert("exp".into(), 2000.into());
+/// let verified = jwt::verify(&jwt::sign(&claims, &ring, Algorithm::HS256)?, &ring, &Validation::default(), 1500)?;
+/// assert_eq!(verified.claims["user"], "ada");
+/// assert_eq!(verified.time.exp, Some(2000));
+/// // Signed by the current key: nothing to re-sign.
+/// assert_eq!(verified.key_index, 0);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verified {
     /// Its header.
@@ -44,6 +88,18 @@ pub struct Verified {
 
 impl Verified {
     /// Whether the token lacks `exp`, as the legacy `wsgi_jwt_session` tokens do.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{claims::Validation, jwt, keys::KeyRing};
+    /// // A cookie of the Python `wsgi_jwt_session`, which wrote no `exp`.
+    /// let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
+    /// let ring = KeyRing::new("Use something big and randomly-generated here")?;
+    /// let legacy = Validation { require_exp: false, ..Validation::default() };
+    /// assert!(jwt::verify(token, &ring, &legacy, 1_700_000_000)?.is_legacy());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn is_legacy(&self) -> bool {
         self.time.exp.is_none()
     }
@@ -294,6 +350,15 @@ pub fn sign(claims: &Claims, ring: &KeyRing, alg: Algorithm) -> Result<String, E
 }
 
 /// Which part [`decode_unverified_json`] returns.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::jwt::{decode_unverified_json, Part};
+/// let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
+/// assert_eq!(decode_unverified_json(token, Part::Header)?, r#"{"alg":"HS256","typ":"JWT"}"#);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
     /// The JOSE header.

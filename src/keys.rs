@@ -11,9 +11,32 @@ use crate::alg::Algorithm;
 use crate::error::{Error, ErrorCode};
 
 /// Shortest secret accepted, in bytes (RFC 7518 §3.2: at least the hash size of HS256).
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::keys::{KeyRing, MIN_SECRET_BYTES};
+/// KeyRing::new([7u8; MIN_SECRET_BYTES])?;
+/// assert!(KeyRing::new([7u8; MIN_SECRET_BYTES - 1]).is_err());
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 pub const MIN_SECRET_BYTES: usize = 32;
 
 /// Most keys a ring holds; verifying a token without `kid` tries each one.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::keys::{KeyRing, MAX_KEYS};
+/// let mut ring = KeyRing::new([0u8; 32])?;
+/// for i in 1..MAX_KEYS {
+///     ring = ring.with_previous([i as u8; 32])?;
+/// }
+/// assert_eq!(ring.len(), MAX_KEYS);
+/// // Each key more is one more MAC for every token without `kid`.
+/// assert!(ring.with_previous([0xff; 32]).is_err());
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 pub const MAX_KEYS: usize = 8;
 
 /// One HMAC secret, ready to sign or verify with HS256, HS384 or HS512.
@@ -80,16 +103,49 @@ impl Key {
 
     /// The key id written into the `kid` header when a ring holds several keys: 11 base64url
     /// characters derived from the key, revealing nothing about it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::keys::Key;
+    /// let key = Key::new(b"the new secret, at least thirty-two bytes")?;
+    /// // The same for the same secret, in every isolate and after every deploy.
+    /// assert_eq!(key.kid(), Key::new(b"the new secret, at least thirty-two bytes")?.kid());
+    /// assert_ne!(key.kid(), Key::new(b"the old secret, at least thirty-two bytes")?.kid());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn kid(&self) -> &str {
         &self.kid
     }
 
     /// Length of the secret in bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{jwt::Algorithm, keys::Key};
+    /// let key = Key::new(&[7u8; 48])?;
+    /// // Long enough for HS384, not for HS512.
+    /// assert!(key.secret_len() >= Algorithm::HS384.mac_len());
+    /// assert!(key.secret_len() < Algorithm::HS512.mac_len());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn secret_len(&self) -> usize {
         self.len
     }
 
     /// The MAC of `input` under `alg`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{jwt::Algorithm, keys::Key};
+    /// let key = Key::new(b"a secret of at least thirty-two bytes!!")?;
+    /// let mac = key.sign(Algorithm::HS384, b"header.payload");
+    /// assert_eq!(mac.len(), Algorithm::HS384.mac_len());
+    /// assert!(key.verify(Algorithm::HS384, b"header.payload", &mac));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn sign(&self, alg: Algorithm, input: &[u8]) -> Vec<u8> {
         match alg {
             Algorithm::HS256 => mac_bytes(self.hs256.clone(), input),
@@ -99,6 +155,19 @@ impl Key {
     }
 
     /// Whether `signature` is the MAC of `input` under `alg`, compared in constant time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{jwt::Algorithm, keys::Key};
+    /// let key = Key::new(b"a secret of at least thirty-two bytes!!")?;
+    /// let mac = key.sign(Algorithm::HS256, b"header.payload");
+    /// assert!(key.verify(Algorithm::HS256, b"header.payload", &mac));
+    /// // Any change to the input fails, and so does a MAC cut short.
+    /// assert!(!key.verify(Algorithm::HS256, b"header.payload!", &mac));
+    /// assert!(!key.verify(Algorithm::HS256, b"header.payload", &mac[..16]));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn verify(&self, alg: Algorithm, input: &[u8], signature: &[u8]) -> bool {
         match alg {
             Algorithm::HS256 => mac_verify(self.hs256.clone(), input, signature),
@@ -142,6 +211,16 @@ impl KeyRing {
     /// # Errors
     ///
     /// [`ErrorCode::Config`] when the secret is shorter than [`MIN_SECRET_BYTES`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{keys::KeyRing, ErrorCode};
+    /// assert_eq!(KeyRing::new("a secret of at least thirty-two bytes!!")?.len(), 1);
+    /// let short = KeyRing::new("too short").map(|_| ()).map_err(|e| e.code());
+    /// assert_eq!(short, Err(ErrorCode::Config));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn new(current: impl AsRef<[u8]>) -> Result<KeyRing, Error> {
         Ok(KeyRing { keys: vec![Key::new(current.as_ref())?] })
     }
@@ -153,6 +232,19 @@ impl KeyRing {
     ///
     /// [`ErrorCode::Config`] when the secret is too short or the ring already holds
     /// [`MAX_KEYS`] keys.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::keys::KeyRing;
+    /// let ring = KeyRing::new("the new secret, at least thirty-two bytes")?.with_previous("the old secret, at least thirty-two bytes")?;
+    /// assert_eq!(ring.len(), 2);
+    /// // The newest secret still signs.
+    /// assert_eq!(ring.current().kid(), KeyRing::new("the new secret, at least thirty-two bytes")?.current().kid());
+    /// // Listing an old secret twice (in two bindings, say) adds nothing.
+    /// assert_eq!(ring.with_previous("the old secret, at least thirty-two bytes")?.len(), 2);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn with_previous(mut self, secret: impl AsRef<[u8]>) -> Result<KeyRing, Error> {
         let key = Key::new(secret.as_ref())
             .map_err(|e| Error::new(ErrorCode::Config, format!("previous {}", e.message())))?;
@@ -167,6 +259,17 @@ impl KeyRing {
     }
 
     /// The key that signs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{jwt::Algorithm, keys::{Key, KeyRing}};
+    /// let ring = KeyRing::new("the new secret, at least thirty-two bytes")?.with_previous("the old secret, at least thirty-two bytes")?;
+    /// let mac = ring.current().sign(Algorithm::HS256, b"input");
+    /// // New tokens are signed with the newest secret, whatever else the ring holds.
+    /// assert!(Key::new(b"the new secret, at least thirty-two bytes")?.verify(Algorithm::HS256, b"input", &mac));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn current(&self) -> &Key {
         // A ring is never empty: `new` puts the current key first and nothing removes it.
         #[allow(clippy::indexing_slicing)]
@@ -174,27 +277,82 @@ impl KeyRing {
     }
 
     /// Every key, current first; the index is what [`crate::jwt::Verified::key_index`] reports.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{claims::Validation, jwt::{self, Algorithm, Claims}, keys::KeyRing};
+    /// let old = KeyRing::new("the old secret, at least thirty-two bytes")?;
+    /// let mut claims = Claims::new();
+    /// claims.insert("exp".into(), 2000.into());
+    /// let token = jwt::sign(&claims, &old, Algorithm::HS256)?;
+    /// let ring = KeyRing::new("the new secret, at least thirty-two bytes")?.with_previous("the old secret, at least thirty-two bytes")?;
+    /// let verified = jwt::verify(&token, &ring, &Validation::default(), 1000)?;
+    /// // `key_index` points into `keys()`: here at the previous key.
+    /// assert_eq!(verified.key_index, 1);
+    /// assert_eq!(ring.keys()[verified.key_index].kid(), old.current().kid());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn keys(&self) -> &[Key] {
         &self.keys
     }
 
     /// The key with this id and its index.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::keys::KeyRing;
+    /// let ring = KeyRing::new("the new secret, at least thirty-two bytes")?.with_previous("the old secret, at least thirty-two bytes")?;
+    /// let old_kid = KeyRing::new("the old secret, at least thirty-two bytes")?.current().kid().to_owned();
+    /// assert_eq!(ring.find(&old_kid).map(|(index, _)| index), Some(1));
+    /// // A token naming a key the ring lacks is refused without trying any.
+    /// assert!(ring.find("AAAAAAAAAAA").is_none());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn find(&self, kid: &str) -> Option<(usize, &Key)> {
         self.keys.iter().enumerate().find(|(_, k)| k.kid == kid)
     }
 
     /// Number of keys.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::keys::KeyRing;
+    /// assert_eq!(KeyRing::new("the new secret, at least thirty-two bytes")?.with_previous("the old secret, at least thirty-two bytes")?.len(), 2);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
     /// Always false: a ring has at least its current key.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::keys::KeyRing;
+    /// // There is no way to build a ring without its current key.
+    /// assert!(!KeyRing::new("a secret of at least thirty-two bytes!!")?.is_empty());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
 
     /// Whether tokens carry a `kid` header: only when there is more than one key to choose from,
     /// so single-key tokens stay byte-identical to PyJWT's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::keys::KeyRing;
+    /// assert!(!KeyRing::new("the new secret, at least thirty-two bytes")?.writes_kid());
+    /// // With a previous key, tokens name their key so that verifying tries one, not all.
+    /// assert!(KeyRing::new("the new secret, at least thirty-two bytes")?.with_previous("the old secret, at least thirty-two bytes")?.writes_kid());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn writes_kid(&self) -> bool {
         self.keys.len() > 1
     }

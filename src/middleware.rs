@@ -121,6 +121,24 @@ impl JwtSessions {
     /// The 500 response for a configuration error, as the engine words it
     /// ([`Answer::for_error`]): the reason goes to the log, the body names only the binding to
     /// fix.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use worker::*;
+    /// use worker_jwt_session::JwtSessions;
+    ///
+    /// #[event(fetch)]
+    /// async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    ///     let sessions = match JwtSessions::from_env_cached(&env) {
+    ///         Ok(s) => s,
+    ///         // Answered without running the handler, which would need a session.
+    ///         Err(e) => return Ok(JwtSessions::misconfigured(&e)),
+    ///     };
+    ///     sessions.wrap(req, |_req, _session| async { Response::ok("ok") }).await
+    /// }
+    /// # fn main() {}
+    /// ```
     pub fn misconfigured(err: &Error) -> Response {
         answer_response(&Answer::for_error(err))
     }
@@ -227,6 +245,26 @@ impl JwtSessions {
     /// # Errors
     ///
     /// Only a workers-rs error while copying the headers of an immutable response.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use worker::*;
+    /// use worker_jwt_session::JwtSessions;
+    ///
+    /// #[event(fetch)]
+    /// async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    ///     let sessions = match JwtSessions::from_env_cached(&env) {
+    ///         Ok(s) => s,
+    ///         Err(e) => return Ok(JwtSessions::misconfigured(&e)),
+    ///     };
+    ///     let session = sessions.load(&req);
+    ///     session.destroy();
+    ///     // The response now carries the `Set-Cookie` that logs the browser out.
+    ///     sessions.commit(&session, &req, Response::ok("logged out")?)
+    /// }
+    /// # fn main() {}
+    /// ```
     pub fn commit(&self, session: &Session, req: &Request, response: Response) -> worker::Result<Response> {
         self.commit_with(session, scheme(req), response)
     }

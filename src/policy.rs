@@ -12,6 +12,17 @@
 use std::time::Duration;
 
 /// What came in with the request.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{policy::Origin, JwtSessions};
+/// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+/// assert_eq!(sessions.load_cookie_header(None, 0).origin(), Origin::None);
+/// // Not the same as no cookie: the response may have a bad cookie to expire.
+/// assert_eq!(sessions.load_cookie_header(Some("jwtsession=junk"), 0).origin(), Origin::Invalid);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
     /// No session cookie.
@@ -53,6 +64,18 @@ pub struct Lifetime {
 }
 
 /// The default lifetime of a session, in seconds (as in `wsgi_jwt_session`).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use worker_jwt_session::{policy::DEFAULT_MAX_AGE_SECS, JwtSessions};
+/// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+/// // A day, as in `wsgi_jwt_session`.
+/// assert_eq!(sessions.lifetime().max_age, Duration::from_secs(DEFAULT_MAX_AGE_SECS));
+/// assert_eq!(DEFAULT_MAX_AGE_SECS, 24 * 60 * 60);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 pub const DEFAULT_MAX_AGE_SECS: u64 = 86_400;
 
 impl Default for Lifetime {
@@ -91,6 +114,21 @@ impl Lifetime {
 }
 
 /// What the handler left behind.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::policy::{decide, Decision, Lifetime, Origin, Outcome};
+/// let logout = Outcome {
+///     origin: Origin::Valid { previous_key: false, legacy: false, iat: Some(1000) },
+///     had_cookie: true, empty: true, modified: true, destroyed: true, regenerated: false,
+///     status: 200,
+/// };
+/// assert_eq!(decide(&logout, &Lifetime::default(), 1060), Decision::Expire);
+/// // A failed handler changes nothing, not even a logout.
+/// let failed = Outcome { status: 500, ..logout };
+/// assert_eq!(decide(&failed, &Lifetime::default(), 1060), Decision::Nothing);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Outcome {
     /// What came in.
@@ -110,6 +148,21 @@ pub struct Outcome {
 }
 
 /// What goes out.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::{policy::Decision, JwtSessions, ResponseInfo, Scheme};
+/// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+/// let session = sessions.load_cookie_header(None, 0);
+/// // A visitor who stored nothing gets no cookie.
+/// let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), 0, Scheme::Https);
+/// assert_eq!(plan.decision, Decision::Nothing);
+/// session.insert("user", "ada")?;
+/// let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), 0, Scheme::Https);
+/// assert_eq!(plan.decision, Decision::Issue);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
     /// No `Set-Cookie`.

@@ -113,6 +113,16 @@ impl Default for Session {
 
 impl Session {
     /// An empty session that came with no cookie.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{policy::Origin, Session};
+    /// // What a request without a cookie gets; also a handler's input in tests without an engine.
+    /// let session = Session::new();
+    /// assert!(session.is_empty());
+    /// assert_eq!(session.origin(), Origin::None);
+    /// ```
     pub fn new() -> Session {
         Session::with_origin(Claims::new(), Origin::None, None, None, None, Vec::new())
     }
@@ -412,16 +422,51 @@ impl Session {
     }
 
     /// Whether the session holds no data.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::Session;
+    /// let s = Session::new();
+    /// assert!(s.is_empty());
+    /// s.insert("user", "ada")?;
+    /// assert!(!s.is_empty());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.read().data.is_empty()
     }
 
     /// Number of values.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::Session;
+    /// let s = Session::new();
+    /// s.insert("a", 1)?;
+    /// s.insert("a", 2)?;
+    /// s.insert("b", 3)?;
+    /// assert_eq!(s.len(), 2);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.read().data.len()
     }
 
     /// Whether `key` is present.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::Session;
+    /// let s = Session::new();
+    /// s.insert("user", "ada")?;
+    /// // Presence alone, whatever the value's type.
+    /// assert!(s.contains_key("user"));
+    /// assert!(!s.contains_key("cart"));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn contains_key(&self, key: &str) -> bool {
         self.read().data.contains_key(key)
     }
@@ -444,21 +489,82 @@ impl Session {
     /// Whether the handler changed the data (an equal value stored again is no change).
     ///
     /// Asking is not a read: it does not add `Vary: Cookie`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{JwtSessions, ResponseInfo, Scheme};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// let first = sessions.load_cookie_header(None, 1000);
+    /// first.insert("theme", "dark")?;
+    /// let plan = sessions.commit_headers(&first, &ResponseInfo::status(200), 1000, Scheme::Https);
+    /// let cookie = plan.set_cookies().next().and_then(|c| c.split(';').next());
+    /// let s = sessions.load_cookie_header(cookie, 1001);
+    /// // Neither a read nor storing the same value again re-sends the cookie.
+    /// assert_eq!(s.get::<String>("theme")?.as_deref(), Some("dark"));
+    /// s.insert("theme", "dark")?;
+    /// assert!(!s.is_modified());
+    /// s.insert("theme", "light")?;
+    /// assert!(s.is_modified());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn is_modified(&self) -> bool {
         self.lock().modified
     }
 
     /// Whether [`Session::destroy`] was called.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::Session;
+    /// let s = Session::new();
+    /// s.insert("user", "ada")?;
+    /// // `clear` empties the data too; only `destroy` is recorded as the end of the session.
+    /// s.clear();
+    /// assert!(!s.is_destroyed());
+    /// s.destroy();
+    /// assert!(s.is_destroyed());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn is_destroyed(&self) -> bool {
         self.lock().destroyed
     }
 
     /// Whether the handler read or changed the session (the response then varies by cookie).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::Session;
+    /// let s = Session::new();
+    /// // Asking what happened is not a read, so it adds no `Vary: Cookie`.
+    /// assert!(!s.is_modified());
+    /// assert!(!s.was_accessed());
+    /// let _: Option<u64> = s.get("counter")?;
+    /// assert!(s.was_accessed());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn was_accessed(&self) -> bool {
         self.lock().accessed
     }
 
     /// What came in: no cookie, a rejected one, or a valid token.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{policy::Origin, JwtSessions, ResponseInfo, Scheme};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// let first = sessions.load_cookie_header(None, 1000);
+    /// first.insert("theme", "dark")?;
+    /// let plan = sessions.commit_headers(&first, &ResponseInfo::status(200), 1000, Scheme::Https);
+    /// let cookie = plan.set_cookies().next().and_then(|c| c.split(';').next());
+    /// let s = sessions.load_cookie_header(cookie, 1001);
+    /// // Signed by the current key at 1000: nothing to re-sign yet.
+    /// assert_eq!(s.origin(), Origin::Valid { previous_key: false, legacy: false, iat: Some(1000) });
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn origin(&self) -> Origin {
         self.lock().origin
     }
