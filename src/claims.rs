@@ -55,6 +55,13 @@ pub const SID: &str = "sid";
 /// The claim holding the session's CSRF token when CSRF protection is on: 16 random bytes,
 /// base64url, made when a session is first saved and again by `regenerate()`. The page reads it
 /// (`csrfToken()`) and sends it back in `X-CSRF-Token`; another origin cannot read it.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::claims::{CSRF, RESERVED_CLAIMS};
+/// assert!(RESERVED_CLAIMS.contains(&CSRF));
+/// ```
 pub const CSRF: &str = "csrf";
 
 /// Default leeway for time checks, in seconds (clock skew between machines).

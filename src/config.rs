@@ -866,12 +866,30 @@ impl Builder {
     /// How the token is laid out in cookies. Defaults to [`Mode::Single`]; [`Mode::Split`]
     /// keeps the signature in an `HttpOnly` cookie of its own, so a script on the page can read
     /// the session but not steal a replayable token.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{cookie::Mode, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").mode(Mode::Split).build()?;
+    /// assert_eq!(sessions.cookie_options().mode, Mode::Split);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn mode(mut self, mode: Mode) -> Self {
         self.cookie.mode = mode;
         self
     }
 
     /// CSRF protection for POST, PUT, PATCH and DELETE (see [`crate::csrf`]). Defaults to off.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").csrf(true).build()?;
+    /// assert!(sessions.csrf_options().enabled);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn csrf(mut self, on: bool) -> Self {
         self.csrf = on;
         self
@@ -879,6 +897,17 @@ impl Builder {
 
     /// Origins besides the request's own that may send unsafe requests when CSRF protection
     /// is on, each `scheme://host[:port]`. Defaults to none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let b = || JwtSessions::builder("a secret of at least thirty-two bytes!!").csrf(true);
+    /// let sessions = b().trusted_origins(["https://Admin.Example"]).build()?;
+    /// assert_eq!(sessions.csrf_options().trusted_origins, ["https://admin.example"]);
+    /// assert!(b().trusted_origins(["https://admin.example/path"]).build().is_err());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn trusted_origins<S: Into<String>>(mut self, origins: impl IntoIterator<Item = S>) -> Self {
         self.trusted_origins.extend(origins.into_iter().map(Into::into));
         self

@@ -12,6 +12,12 @@ use ctutils::CtEq;
 use crate::error::{Error, ErrorCode};
 
 /// The header a page sends the CSRF token in.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(worker_jwt_session::csrf::CSRF_HEADER, "X-CSRF-Token");
+/// ```
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 
 /// What CSRF protection checks, built once with the configuration.

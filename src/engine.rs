@@ -430,6 +430,15 @@ impl JwtSessions {
     }
 
     /// CSRF protection in force.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// assert!(!sessions.csrf_options().enabled); // off by default
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     pub fn csrf_options(&self) -> &CsrfOptions {
         &self.csrf
     }

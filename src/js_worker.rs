@@ -432,6 +432,19 @@ impl Loaded {
 
     /// The engine's answer when the request is refused before the handler runs (CSRF
     /// protection: a 403 with code `csrf`); the handler must not run then.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use worker_jwt_session::{Error, ErrorCode};
+    /// # use worker_jwt_session::js_worker::configure;
+    /// let settings = r#"{"JWT_SESSION_SECRET": "a secret of at least thirty-two bytes!!", "JWT_SESSION_CSRF": "on"}"#;
+    /// # let engine = configure(settings).take_engine().ok_or_else(|| Error::new(ErrorCode::Config, "not configured"))?;
+    /// let evil = Some("https://evil.example".to_string());
+    /// let loaded = engine.load(None, "POST", "https://app.example/", evil, None, None, 1_700_000_000.0);
+    /// assert_eq!(loaded.refused().map(|a| a.status()), Some(403));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
     #[wasm_bindgen(getter)]
     pub fn refused(&self) -> Option<JsAnswer> {
         self.refused.clone().map(JsAnswer::from)

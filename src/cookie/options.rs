@@ -174,6 +174,13 @@ pub enum Mode {
 
 impl Mode {
     /// The configuration word: `single` or `split`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::cookie::Mode;
+    /// assert_eq!(Mode::Single.as_str(), "single");
+    /// ```
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
