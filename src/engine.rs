@@ -532,7 +532,8 @@ impl JwtSessions {
     /// ```
     pub fn load_request(&self, req: &RequestInfo<'_>, now_secs: u64) -> Result<Session, Answer> {
         let session = self.load_cookie_header(req.cookie, now_secs);
-        let expected = session.snapshot().csrf;
+        // Not a read by the handler (no `Vary`), and no copy of the data: just the token.
+        let expected = session.stored_csrf();
         csrf::check(&self.csrf, req, expected.as_deref()).map_err(|err| Answer::for_error(&err))?;
         Ok(session)
     }

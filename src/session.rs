@@ -586,6 +586,11 @@ impl Session {
         self.lock().rejected
     }
 
+    /// The CSRF token, without counting as a read by the handler.
+    pub(crate) fn stored_csrf(&self) -> Option<String> {
+        self.lock().csrf.clone()
+    }
+
     /// A copy of the whole state, without counting as a read by the handler.
     pub(crate) fn snapshot(&self) -> Inner {
         self.lock().clone()
