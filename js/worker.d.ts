@@ -2,7 +2,8 @@
 export type SessionErrorCode =
   | "malformed" | "bad_base64" | "bad_json" | "unsupported_algorithm" | "unknown_key"
   | "bad_signature" | "expired" | "not_yet_valid" | "issued_in_future" | "missing_exp"
-  | "lifetime_exceeded" | "too_large" | "config" | "reserved_claim" | "incomplete" | "csrf";
+  | "lifetime_exceeded" | "too_large" | "config" | "reserved_claim" | "incomplete" | "csrf"
+  | "revoked" | "revocation_unavailable" | "decrypt";
 
 /** How deep a session value may nest (a number is depth 0, `[1]` is 1): `set` refuses deeper values. */
 export const MAX_VALUE_DEPTH: number;

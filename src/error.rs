@@ -55,6 +55,13 @@ pub enum ErrorCode {
     /// An unsafe request (POST, PUT, PATCH, DELETE) from another origin, or without the
     /// session's CSRF token, refused before the handler ran.
     Csrf,
+    /// The session was revoked (revocation in Workers KV): it loads empty and its cookie is expired.
+    Revoked,
+    /// The revocation store could not be read or written (a Workers KV failure).
+    RevocationUnavailable,
+    /// An encrypted session (JWE) that does not decrypt with any configured key, or is not a JWE
+    /// this library writes.
+    Decrypt,
 }
 
 impl ErrorCode {
@@ -84,6 +91,9 @@ impl ErrorCode {
             ErrorCode::ReservedClaim => "reserved_claim",
             ErrorCode::Incomplete => "incomplete",
             ErrorCode::Csrf => "csrf",
+            ErrorCode::Revoked => "revoked",
+            ErrorCode::RevocationUnavailable => "revocation_unavailable",
+            ErrorCode::Decrypt => "decrypt",
         }
     }
 
@@ -97,7 +107,7 @@ impl ErrorCode {
     /// let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
     /// assert!(codes.contains(&"bad_signature") && codes.contains(&"incomplete"));
     /// ```
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::Malformed,
         ErrorCode::BadBase64,
         ErrorCode::BadJson,
@@ -114,6 +124,9 @@ impl ErrorCode {
         ErrorCode::ReservedClaim,
         ErrorCode::Incomplete,
         ErrorCode::Csrf,
+        ErrorCode::Revoked,
+        ErrorCode::RevocationUnavailable,
+        ErrorCode::Decrypt,
     ];
 }
 
