@@ -1,6 +1,14 @@
 // worker-jwt-session/hono: `app.use(jwtSession())`, then `c.get("session")` in handlers.
 // The same engine and rules as `worker-jwt-session/worker`; this file only adapts to Hono.
-import { answerResponse, commitSession, configured, discardSession, loadSession, misconfigured } from "./worker.js";
+import {
+  answerResponse,
+  commitSession,
+  configured,
+  discardSession,
+  loadSession,
+  misconfigured,
+  missingStore,
+} from "./worker.js";
 
 export { MAX_VALUE_DEPTH, Session, SessionError } from "./worker.js";
 
@@ -12,7 +20,9 @@ export function jwtSession(options) {
   return async function jwtSessionMiddleware(c, next) {
     const { engine, answer } = configured(c.env, options);
     if (answer) return misconfigured(answer);
-    const state = loadSession(engine, c.req.raw);
+    const missing = missingStore(engine, c.env);
+    if (missing) return misconfigured(missing);
+    const state = await loadSession(engine, c.req.raw, c.env);
     if (state.refused) return answerResponse(state.refused);
     c.set("session", state.session);
     try {
@@ -27,7 +37,7 @@ export function jwtSession(options) {
       discardSession(state);
       return;
     }
-    const res = commitSession(engine, state, c.req.raw, c.res);
+    const res = await commitSession(engine, state, c.req.raw, c.res, c.env);
     if (res !== c.res) {
       // A copy (of an immutable response) or the engine's answer replaces the response as it
       // is: assigning over a response makes Hono merge the old one's headers into the new one

@@ -44,6 +44,19 @@ export class Session<T extends SessionData = SessionData> {
   clear(): void;
   /** Ends the session: the response expires the cookie. */
   destroy(): void;
+  /**
+   * Revokes this session and ends it (needs `JWT_SESSION_REVOCATION_KV`): at commit `sid:<id>`
+   * is written to the KV namespace and the cookie is expired; a copy kept elsewhere is refused.
+   * @throws {SessionError} `config` when revocation is off.
+   */
+  revoke(): void;
+  /**
+   * Revokes every session of this user (the claim `JWT_SESSION_USER_CLAIM`, default `sub`)
+   * that began before now, this one included, and ends this one: "log out everywhere".
+   * @throws {SessionError} `revocation_unavailable` when the data has no user claim; `config`
+   *   when revocation is off.
+   */
+  revokeAll(): void;
   /** Starts a new session with the same data: a new `id` (at once) and start time, e.g. after login. */
   regenerate(): void;
   /** Whether the response saves a change: a value that differs from what came in, a destroy or a regenerate. */
@@ -73,6 +86,9 @@ export interface JwtSessionOptions {
   mode?: "single" | "split";
   csrf?: "off" | "on";
   trustedOrigins?: string | string[];
+  revocationKv?: string;
+  userClaim?: string;
+  revocationFailure?: "closed" | "open";
 }
 
 /** Bindings read from `env`: the secret and any `JWT_SESSION_*` var. */

@@ -222,6 +222,32 @@ export class Session {
     this.#flags |= DESTROYED;
   }
 
+  /**
+   * Revokes this session and ends it: at commit the engine writes `sid:<sid>` to the
+   * revocation KV namespace (`JWT_SESSION_REVOCATION_KV`) and expires the cookie, so a copy of
+   * the cookie kept elsewhere (a stolen one) is refused from then on.
+   * @throws {SessionError} `config` when revocation is off.
+   */
+  revoke() {
+    this.#read();
+    const [code, message] = this.#loaded.revoke();
+    if (code) throw new SessionError(code, message);
+    this.destroy();
+  }
+
+  /**
+   * Revokes every session of this session's user that began before now, this one included
+   * (log out everywhere), and ends this one. The user is the claim `JWT_SESSION_USER_CLAIM`
+   * (default `sub`) of the current data.
+   * @throws {SessionError} `revocation_unavailable` when the data has no user claim; `config`
+   *   when revocation is off.
+   */
+  revokeAll() {
+    const [code, message] = this.#loaded.revokeAll(JSON.stringify(this.#read()));
+    if (code) throw new SessionError(code, message);
+    this.destroy();
+  }
+
   /** Starts a new session with the same data: a new id (`id` shows it at once), a new start time. For use after login. */
   regenerate() {
     this.#read();
@@ -273,13 +299,48 @@ export class Session {
 
 const now = () => Date.now() / 1000;
 
+/** KV's shortest edge cache for a read, in seconds (the engine's revocation::KV_CACHE_TTL_SECS). */
+const KV_CACHE_TTL_SECS = 60;
+
+/** The KV namespace revocation uses, or undefined when the Worker lacks it. */
+function revocationStore(engine, env) {
+  const kv = env?.[engine.revocationBinding];
+  return kv && typeof kv.get === "function" && typeof kv.put === "function" ? kv : undefined;
+}
+
+/**
+ * The engine's answer when revocation names a KV binding this Worker does not have, or
+ * undefined when revocation is off or the binding is there.
+ */
+export function missingStore(engine, env) {
+  if (engine.revocationBinding === undefined || revocationStore(engine, env)) return undefined;
+  return answerOf(engine.missingBindingAnswer());
+}
+
+/** Reads the revocation keys the engine asks for (one bulk read) and hands it what was found. */
+async function checkRevocation(engine, loaded, env) {
+  const keys = engine.lookups(loaded);
+  if (keys.length === 0) return;
+  let found;
+  let error;
+  try {
+    const values = await revocationStore(engine, env).get(keys, { type: "text", cacheTtl: KV_CACHE_TTL_SECS });
+    found = JSON.stringify(keys.map((key) => values.get(key) ?? null));
+  } catch (err) {
+    error = String(err?.message ?? err);
+  }
+  const log = engine.resolve(loaded, found, error);
+  if (log) console.log(log);
+}
+
 /**
  * Reads the request's session: `{ loaded, session }` (the engine's state, the handler's
  * Session), or `{ refused }`, the engine's answer to an unsafe request that CSRF protection
  * refused (answer it; do not run the handler). A cookie that fails any check gives an empty
- * session, and the engine's log line.
+ * session, and the engine's log line. With revocation on, the session is checked in the KV
+ * namespace of `env` first (a request without a session makes no KV call).
  */
-export function loadSession(engine, request) {
+export async function loadSession(engine, request, env) {
   const h = request.headers;
   const header = (name) => h.get(name) ?? undefined;
   const loaded = engine.load(
@@ -299,6 +360,7 @@ export function loadSession(engine, request) {
   }
   const log = loaded.rejectedLog;
   if (log) console.log(log);
+  await checkRevocation(engine, loaded, env);
   return { loaded, session: new Session(loaded) };
 }
 
@@ -314,11 +376,12 @@ export function discardSession(state) {
 }
 
 /**
- * Applies the engine's plan to `response`: its headers appended in order (each Set-Cookie its
- * own), or the engine's answer instead when the session cannot be saved (a clean 500, with the
- * reason in the log). Never throws for a session error.
+ * Applies the engine's plan to `response`: the revocations it asks for written to KV first,
+ * then its headers appended in order (each Set-Cookie its own), or the engine's answer instead
+ * when the session cannot be saved or revoked (a clean 500, with the reason in the log).
+ * Never throws for a session error.
  */
-export function commitSession(engine, { loaded, session }, request, response) {
+export async function commitSession(engine, { loaded, session }, request, response, env) {
   let vary;
   try {
     vary = response.headers.get("Vary") ?? undefined;
@@ -330,18 +393,30 @@ export function commitSession(engine, { loaded, session }, request, response) {
   let headers;
   let answer;
   let warning;
+  let writes = [];
   try {
     const plan = Session.plan(session, engine, request.url, response.status, vary);
     const js = plan.answer;
     answer = js && answerOf(js);
     headers = plan.headers;
     warning = plan.warning;
+    writes = plan.writes;
     plan.free();
   } catch (err) {
     // The data could not be serialized (a cycle or a BigInt put in through a reference).
     answer = answerOf(unsavedAnswer(String(err?.message ?? err)));
   } finally {
     loaded.free();
+  }
+  if (!answer && writes.length > 0) {
+    try {
+      const kv = revocationStore(engine, env);
+      for (let i = 0; i + 2 < writes.length; i += 3) {
+        await kv.put(writes[i], writes[i + 1], { expirationTtl: Number(writes[i + 2]) });
+      }
+    } catch (err) {
+      answer = answerOf(engine.revocationFailed(String(err?.message ?? err)));
+    }
   }
   if (answer) return answerResponse(answer);
   if (warning) console.warn(warning);
@@ -387,7 +462,9 @@ export function withJwtSession(handler, options) {
   return async function fetch(request, env, ctx) {
     const { engine, answer } = configured(env, options);
     if (answer) return misconfigured(answer);
-    const state = loadSession(engine, request);
+    const missing = missingStore(engine, env);
+    if (missing) return misconfigured(missing);
+    const state = await loadSession(engine, request, env);
     if (state.refused) return answerResponse(state.refused);
     let response;
     try {
@@ -396,6 +473,6 @@ export function withJwtSession(handler, options) {
       discardSession(state);
       throw err;
     }
-    return commitSession(engine, state, request, response);
+    return commitSession(engine, state, request, response, env);
   };
 }

@@ -38,10 +38,17 @@ use ::axum::http::header::{CONTENT_TYPE, COOKIE, VARY};
 use ::axum::http::request::Parts;
 use ::axum::http::{HeaderValue, Request, StatusCode};
 use ::axum::response::{IntoResponse, Response};
+use worker::kv::KvStore;
+use worker::send::SendFuture;
 use worker::{console_error, console_log, console_warn, Env};
 
 use crate::engine::{rejected_log, Answer, JwtSessions, RequestInfo, ResponseInfo, Scheme, LOG_PREFIX};
 use crate::error::Error;
+use crate::kv;
+
+/// Why a layer without the Worker's bindings cannot consult revocation.
+const NO_STORE: &str =
+    "the SessionLayer has no Env to reach Workers KV: use SessionLayer::from_env, or .with_env(&env)";
 use crate::session::Session;
 
 /// What the layer holds: the engine, or the answer to a configuration error.
@@ -69,6 +76,7 @@ enum State {
 #[derive(Clone, Debug)]
 pub struct SessionLayer {
     state: Arc<State>,
+    store: Option<KvStore>,
 }
 
 impl SessionLayer {
@@ -88,7 +96,36 @@ impl SessionLayer {
     /// ```
     #[must_use]
     pub fn new(sessions: JwtSessions) -> SessionLayer {
-        SessionLayer { state: Arc::new(State::Ready(Box::new(sessions))) }
+        SessionLayer { state: Arc::new(State::Ready(Box::new(sessions))), store: None }
+    }
+
+    /// Gives the layer the Worker's bindings, for revocation (`JWT_SESSION_REVOCATION_KV`): the
+    /// session is checked in that KV namespace before the handlers run, and `revoke()` /
+    /// `revoke_all()` are written before the response returns. [`SessionLayer::from_env`] does
+    /// this itself; without it a layer made with [`SessionLayer::new`] treats KV as failing.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn layer(env: &worker::Env) -> Result<axum::Router, worker_jwt_session::Error> {
+    /// use worker_jwt_session::{axum::SessionLayer, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").revocation_kv("REVOKED").build()?;
+    /// Ok(axum::Router::new().layer(SessionLayer::new(sessions).with_env(env)))
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_env(mut self, env: &Env) -> SessionLayer {
+        let store = match &*self.state {
+            State::Ready(sessions) => sessions.revocation_binding().map(|_| sessions.revocation_store(env)),
+            State::Cached(sessions) => sessions.revocation_binding().map(|_| sessions.revocation_store(env)),
+            State::Misconfigured(_) => None,
+        };
+        match store {
+            Some(Ok(kv)) => self.store = Some(kv),
+            Some(Err(answer)) => self.state = Arc::new(State::Misconfigured(answer)),
+            None => {}
+        }
+        self
     }
 
     /// The layer for the Worker's bindings, read once per isolate
@@ -109,7 +146,7 @@ impl SessionLayer {
             Ok(sessions) => State::Cached(sessions),
             Err(err) => State::Misconfigured(Answer::for_error(&err)),
         };
-        SessionLayer { state: Arc::new(state) }
+        SessionLayer { state: Arc::new(state), store: None }.with_env(env)
     }
 }
 
@@ -117,7 +154,7 @@ impl<S> tower_layer::Layer<S> for SessionLayer {
     type Service = SessionService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        SessionService { inner, state: Arc::clone(&self.state) }
+        SessionService { inner, state: Arc::clone(&self.state), store: self.store.clone() }
     }
 }
 
@@ -139,6 +176,7 @@ impl<S> tower_layer::Layer<S> for SessionLayer {
 pub struct SessionService<S> {
     inner: S,
     state: Arc<State>,
+    store: Option<KvStore>,
 }
 
 /// The engine's answer as an axum response, and its reason in the log.
@@ -166,6 +204,7 @@ where
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
         let state = Arc::clone(&self.state);
+        let store = self.store.clone();
         // The clone that was polled ready serves this request (tower's rule for `call`).
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
@@ -198,6 +237,16 @@ where
             if let Some(code) = session.rejected() {
                 console_log!("{}", rejected_log(code));
             }
+            let keys = sessions.revocation_lookups(&session);
+            if !keys.is_empty() {
+                let found = match &store {
+                    Some(kv) => SendFuture::new(kv::read(kv, &keys)).await,
+                    None => Err(NO_STORE.to_owned()),
+                };
+                if let Some(line) = sessions.resolve_revocation(&session, found.as_deref().map_err(String::as_str)) {
+                    console_log!("{line}");
+                }
+            }
             req.extensions_mut().insert(session.clone());
             let mut response = inner.call(req).await?;
             let vary = response.headers().get(VARY).and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -205,6 +254,15 @@ where
             let plan = sessions.commit_headers(&session, &info, now_secs(), scheme);
             if let Some(answer) = &plan.answer {
                 return Ok(answer_response(answer));
+            }
+            if !plan.writes.is_empty() {
+                let written = match &store {
+                    Some(kv) => SendFuture::new(kv::write(kv, &plan.writes)).await,
+                    None => Err(NO_STORE.to_owned()),
+                };
+                if let Err(reason) = written {
+                    return Ok(answer_response(&sessions.revocation_failed(&reason)));
+                }
             }
             if let Some(warning) = &plan.warning {
                 console_warn!("{warning}");

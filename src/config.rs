@@ -15,6 +15,7 @@ use crate::engine::JwtSessions;
 use crate::error::{Error, ErrorCode};
 use crate::keys::KeyRing;
 use crate::policy::{self, Lifetime};
+use crate::revocation::{FailureMode, RevocationOptions};
 
 /// Name of the secret binding (`wrangler secret put JWT_SESSION_SECRET`, `.dev.vars` locally).
 ///
@@ -47,6 +48,15 @@ pub const SECRET_BINDING: &str = "JWT_SESSION_SECRET";
 /// # Ok::<(), worker_jwt_session::Error>(())
 /// ```
 pub const PREVIOUS_SECRETS_BINDING: &str = "JWT_SESSION_PREVIOUS_SECRETS";
+
+/// The binding that names the revocation store, a Workers KV namespace binding.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(worker_jwt_session::config::REVOCATION_KV_BINDING, "JWT_SESSION_REVOCATION_KV");
+/// ```
+pub const REVOCATION_KV_BINDING: &str = "JWT_SESSION_REVOCATION_KV";
 
 /// Which option a [`Setting`] is: `from_vars` matches on it, so a row without its handling
 /// does not compile.
@@ -101,6 +111,12 @@ pub enum Opt {
     Csrf,
     /// `JWT_SESSION_TRUSTED_ORIGINS`.
     TrustedOrigins,
+    /// `JWT_SESSION_REVOCATION_KV`.
+    RevocationKv,
+    /// `JWT_SESSION_USER_CLAIM`.
+    UserClaim,
+    /// `JWT_SESSION_REVOCATION_FAILURE`.
+    RevocationFailure,
 }
 
 /// The type of an option's value, as a binding (a string) spells it.
@@ -236,6 +252,14 @@ pub const SETTINGS: &[Setting] = &[
         js_name: "trustedOrigins",
         kind: Kind::TextList,
     },
+    Setting { opt: Opt::RevocationKv, binding: REVOCATION_KV_BINDING, js_name: "revocationKv", kind: Kind::Text },
+    Setting { opt: Opt::UserClaim, binding: "JWT_SESSION_USER_CLAIM", js_name: "userClaim", kind: Kind::Text },
+    Setting {
+        opt: Opt::RevocationFailure,
+        binding: "JWT_SESSION_REVOCATION_FAILURE",
+        js_name: "revocationFailure",
+        kind: Kind::Choice(&["closed", "open"]),
+    },
 ];
 
 impl Setting {
@@ -350,6 +374,18 @@ impl Opt {
             Opt::TrustedOrigins => (
                 "(none)",
                 "other origins allowed to send unsafe requests, comma-separated (`https://admin.example`)",
+            ),
+            Opt::RevocationKv => (
+                "(off)",
+                "a Workers KV namespace binding: `revoke()` / `revoke_all()` work, and each request with a session reads at most two keys from it (see Revocation)",
+            ),
+            Opt::UserClaim => (
+                "`sub`",
+                "the claim naming the user, for `revoke_all()` (log out everywhere)",
+            ),
+            Opt::RevocationFailure => (
+                "`closed`",
+                "when KV fails: `closed`, the session loads empty; `open`, it stands (both logged with code `revocation_unavailable`)",
             ),
         }
     }
@@ -469,6 +505,9 @@ fn apply(b: Builder, setting: &Setting, v: &str) -> Result<Builder, Error> {
             "off" | "false" | "0" | "no" => false,
             _ => return Err(Error::config(format!("expected on or off, got {v:?}"))),
         }),
+        Opt::RevocationKv => b.revocation_kv(v),
+        Opt::UserClaim => b.user_claim(v),
+        Opt::RevocationFailure => b.revocation_failure(v.parse()?),
         Opt::TrustedOrigins => b.trusted_origins(v.split(',').map(str::trim).filter(|o| !o.is_empty())),
         Opt::MaxChunks => {
             b.max_chunks(v.parse::<usize>().map_err(|_| Error::config(format!("expected a whole number, got {v:?}")))?)
@@ -509,6 +548,7 @@ pub struct Builder {
     cookie: CookieOptions,
     csrf: bool,
     trusted_origins: Vec<String>,
+    revocation: RevocationOptions,
     binding_names: bool,
 }
 
@@ -527,6 +567,7 @@ impl Builder {
             cookie: CookieOptions::default(),
             csrf: false,
             trusted_origins: Vec::new(),
+            revocation: RevocationOptions::default(),
             binding_names: false,
         }
     }
@@ -913,6 +954,53 @@ impl Builder {
         self
     }
 
+    /// Turns revocation on, with the Workers KV namespace behind this binding (see
+    /// [`crate::revocation`]). Defaults to off.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").revocation_kv("REVOKED").build()?;
+    /// assert_eq!(sessions.revocation_binding(), Some("REVOKED"));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn revocation_kv(mut self, binding: impl Into<String>) -> Self {
+        self.revocation.binding = Some(binding.into());
+        self
+    }
+
+    /// The claim that names the user, for [`Session::revoke_all`](crate::Session::revoke_all).
+    /// Defaults to `sub`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").user_claim("user").build()?;
+    /// assert_eq!(sessions.revocation_options().user_claim, "user");
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn user_claim(mut self, claim: impl Into<String>) -> Self {
+        self.revocation.user_claim = claim.into();
+        self
+    }
+
+    /// What a failing revocation store does. Defaults to [`FailureMode::Closed`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{revocation::FailureMode, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").revocation_failure(FailureMode::Open).build()?;
+    /// assert_eq!(sessions.revocation_options().failure, FailureMode::Open);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn revocation_failure(mut self, failure: FailureMode) -> Self {
+        self.revocation.failure = failure;
+        self
+    }
+
     /// Checks every option together and prepares the keys (the HMAC key schedule is computed
     /// here, once).
     ///
@@ -995,7 +1083,23 @@ impl Builder {
             .map(|o| trusted_origin(o))
             .collect::<Result<Vec<_>, Error>>()
             .map_err(|e| self.error("JWT_SESSION_TRUSTED_ORIGINS", "trusted_origins", e.message().to_owned()))?;
+        let claim = self.revocation.user_claim.as_str();
+        if claim.is_empty() || crate::claims::RESERVED_CLAIMS.contains(&claim) {
+            return Err(self.error(
+                "JWT_SESSION_USER_CLAIM",
+                "user_claim",
+                format!("must name a claim of the session's data, not {claim:?}"),
+            ));
+        }
+        if self.revocation.binding.as_deref().is_some_and(|b| b.trim().is_empty()) {
+            return Err(self.error(
+                REVOCATION_KV_BINDING,
+                "revocation_kv",
+                "must name a KV namespace binding".to_owned(),
+            ));
+        }
         Ok(JwtSessions {
+            revocation: self.revocation.clone(),
             keys,
             algorithm: self.algorithm,
             validation,

@@ -34,6 +34,7 @@ use crate::error::{Error, ErrorCode};
 use crate::jwt::{self, Algorithm};
 use crate::keys::KeyRing;
 use crate::policy::{self, Decision, Lifetime, Origin, Outcome};
+use crate::revocation::{self, KvWrite, RevocationOptions, Verdict};
 use crate::session::{self, Session};
 
 /// What every log line of the library starts with.
@@ -258,6 +259,10 @@ pub struct Plan {
     pub answer: Option<Answer>,
     /// A line for the log that changes nothing in the response.
     pub warning: Option<String>,
+    /// Writes to the revocation namespace (`session.revoke()`, `revoke_all()`), to make before
+    /// the response is returned; when one fails, answer
+    /// [`JwtSessions::revocation_failed`] instead.
+    pub writes: Vec<KvWrite>,
 }
 
 impl Plan {
@@ -302,7 +307,13 @@ impl Plan {
 
     /// The plan for a failure: the engine's answer instead of the handler's response.
     pub(crate) fn failure(err: &Error) -> Plan {
-        Plan { decision: Decision::Nothing, headers: Vec::new(), answer: Some(Answer::for_error(err)), warning: None }
+        Plan {
+            decision: Decision::Nothing,
+            headers: Vec::new(),
+            answer: Some(Answer::for_error(err)),
+            warning: None,
+            writes: Vec::new(),
+        }
     }
 }
 
@@ -350,6 +361,7 @@ pub struct JwtSessions {
     pub(crate) lifetime: Lifetime,
     pub(crate) cookie: CookieOptions,
     pub(crate) csrf: CsrfOptions,
+    pub(crate) revocation: RevocationOptions,
 }
 
 impl JwtSessions {
@@ -443,6 +455,212 @@ impl JwtSessions {
         &self.csrf
     }
 
+    /// Revocation settings in force.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// assert_eq!(sessions.revocation_options().binding, None); // off by default
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn revocation_options(&self) -> &RevocationOptions {
+        &self.revocation
+    }
+
+    /// The KV namespace binding the adapter reads and writes revocations in, when revocation is
+    /// on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::from_vars(|name| match name {
+    ///     "JWT_SESSION_SECRET" => Some("a secret of at least thirty-two bytes!!".into()),
+    ///     "JWT_SESSION_REVOCATION_KV" => Some("REVOKED".into()),
+    ///     _ => None,
+    /// })?;
+    /// assert_eq!(sessions.revocation_binding(), Some("REVOKED"));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    #[must_use]
+    pub fn revocation_binding(&self) -> Option<&str> {
+        self.revocation.binding.as_deref()
+    }
+
+    /// The configuration error for a Worker that lacks the KV binding
+    /// `JWT_SESSION_REVOCATION_KV` names: adapters check for the binding when they configure,
+    /// and answer this (500, naming the binding) rather than run without revocation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{engine::Answer, ErrorCode, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").revocation_kv("REVOKED").build()?;
+    /// let err = sessions.revocation_binding_missing();
+    /// assert_eq!((err.code(), err.binding()), (ErrorCode::Config, Some("JWT_SESSION_REVOCATION_KV")));
+    /// assert!(err.message().contains("[[kv_namespaces]]"));
+    /// assert_eq!(Answer::for_error(&err).status, 500);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    #[must_use]
+    pub fn revocation_binding_missing(&self) -> Error {
+        let binding = self.revocation_binding().unwrap_or_default();
+        Error::config(format!(
+            "JWT_SESSION_REVOCATION_KV names the binding `{binding}`, which this Worker does not have: declare a KV \
+             namespace with that binding under [[kv_namespaces]] in wrangler.toml"
+        ))
+        .with_binding(crate::config::REVOCATION_KV_BINDING)
+    }
+
+    /// The keys to read from the revocation namespace before the handler runs (`sid:<sid>`, and
+    /// `sub:<user>` when the session names its user): at most two, and none unless revocation
+    /// is on and the request carried a session that verified. Read them (with
+    /// [`revocation::KV_CACHE_TTL_SECS`] as `cacheTtl`), then hand what was found to
+    /// [`resolve_revocation`](JwtSessions::resolve_revocation).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").revocation_kv("REVOKED").build()?;
+    /// // No session cookie: nothing to look up, no KV call.
+    /// assert!(sessions.revocation_lookups(&sessions.load_cookie_header(None, 1_000)).is_empty());
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    #[must_use]
+    pub fn revocation_lookups(&self, session: &Session) -> Vec<String> {
+        if self.revocation.binding.is_none() {
+            return Vec::new();
+        }
+        let snap = session.snapshot();
+        if !matches!(snap.origin, Origin::Valid { .. }) {
+            return Vec::new();
+        }
+        let sid = snap.loaded_sid.as_deref().map(revocation::sid_key);
+        let user = snap.data.get(&self.revocation.user_claim).and_then(revocation::user_key);
+        sid.into_iter().chain(user).collect()
+    }
+
+    /// Judges what the adapter found under the keys of
+    /// [`revocation_lookups`](JwtSessions::revocation_lookups) (`Ok`: each key's value, in the
+    /// same order, `None` where there is none; `Err`: why the store failed). A revoked session
+    /// becomes empty and its cookie is expired at commit; a failing store empties the session
+    /// (keeping its cookie) or leaves it standing, as `JWT_SESSION_REVOCATION_FAILURE` says.
+    /// Returns the line to log, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{ErrorCode, JwtSessions, ResponseInfo, Scheme};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").revocation_kv("REVOKED").build()?;
+    /// let session = sessions.load_cookie_header(None, 1_000);
+    /// session.insert("sub", "ada")?;
+    /// let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), 1_000, Scheme::Https);
+    /// let cookie = plan.set_cookies().next().unwrap_or_default().split(';').next().unwrap_or_default();
+    /// let session = sessions.load_cookie_header(Some(cookie), 1_001);
+    /// let keys = sessions.revocation_lookups(&session);
+    /// assert_eq!(keys.len(), 2);
+    /// // The user logged out everywhere at 1_000: this session, begun then, is revoked.
+    /// let log = sessions.resolve_revocation(&session, Ok(&[None, Some("1000".into())]));
+    /// assert_eq!(log.as_deref(), Some("worker-jwt-session: session cookie rejected: revoked"));
+    /// assert!(session.is_empty());
+    /// assert_eq!(session.rejected(), Some(ErrorCode::Revoked));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn resolve_revocation(&self, session: &Session, found: Result<&[Option<String>], &str>) -> Option<String> {
+        let keys = self.revocation_lookups(session);
+        if keys.is_empty() {
+            return None;
+        }
+        let verdict = match found {
+            Ok(values) => revocation::judge(&keys, values, session.snapshot().start),
+            Err(reason) => Verdict::Unavailable(reason.to_owned()),
+        };
+        match verdict {
+            Verdict::Stands => None,
+            Verdict::Revoked => {
+                session.drop_loaded(ErrorCode::Revoked);
+                Some(rejected_log(ErrorCode::Revoked))
+            }
+            Verdict::Unavailable(reason) => {
+                let (mode, outcome) = match self.revocation.failure {
+                    revocation::FailureMode::Closed => {
+                        session.drop_loaded(ErrorCode::RevocationUnavailable);
+                        ("closed", "the session loads empty, its cookie is kept")
+                    }
+                    revocation::FailureMode::Open => ("open", "the session stands"),
+                };
+                Some(format!(
+                    "{LOG_PREFIX}revocation store failed ({}): {reason}; {outcome} (JWT_SESSION_REVOCATION_FAILURE={mode})",
+                    ErrorCode::RevocationUnavailable
+                ))
+            }
+        }
+    }
+
+    /// The writes that revoke the session whose claims these are, as a Worker's `revoke()`
+    /// (`all` false: `sid:<sid>`) or `revoke_all()` (`all` true: `sub:<user>`) would make them
+    /// at `now_secs`: what the CLI's `revoke` turns into `wrangler kv key put` commands.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::RevocationUnavailable`] when the claims have no `sid` (or, with `all`, no
+    /// user claim).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use worker_jwt_session::JwtSessions;
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").build()?;
+    /// let claims = json!({"sub": "ada", "sid": "q3VsCz1SE2bVYmjR2Ruk6A"});
+    /// let writes = sessions.revocation_writes_for(claims.as_object().unwrap(), true, 1_000)?;
+    /// assert_eq!((writes[0].key.as_str(), writes[0].value.as_str()), ("sub:ada", "1000"));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn revocation_writes_for(&self, claims: &jwt::Claims, all: bool, now_secs: u64) -> Result<Vec<KvWrite>, Error> {
+        let key = if all {
+            claims
+                .get(&self.revocation.user_claim)
+                .and_then(revocation::user_key)
+                .ok_or_else(|| revocation::no_user(&self.revocation.user_claim))?
+        } else {
+            match claims.get(SID) {
+                Some(Value::String(sid)) => revocation::sid_key(sid),
+                _ => {
+                    return Err(Error::new(
+                        ErrorCode::RevocationUnavailable,
+                        "the token has no `sid` (a legacy token): revoke its user with --all, or rotate the secret",
+                    ))
+                }
+            }
+        };
+        Ok(self.revocation_writes(&[key], now_secs))
+    }
+
+    /// The answer when a write of the plan's [`writes`](Plan::writes) failed: a 500 (code
+    /// `revocation_unavailable`), so that a logout that did not revoke is not taken for one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{ErrorCode, JwtSessions};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").revocation_kv("REVOKED").build()?;
+    /// let answer = sessions.revocation_failed("KV put failed");
+    /// assert_eq!((answer.status, answer.code), (500, ErrorCode::RevocationUnavailable));
+    /// assert!(answer.log.ends_with("revocation_unavailable: the revocation could not be written (KV put failed)"));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    #[must_use]
+    pub fn revocation_failed(&self, reason: &str) -> Answer {
+        Answer::for_error(&Error::new(
+            ErrorCode::RevocationUnavailable,
+            format!("the revocation could not be written ({reason})"),
+        ))
+    }
+
     /// Reads the session from a request's `Cookie` header at `now_secs` (seconds since the Unix
     /// epoch).
     ///
@@ -463,6 +681,15 @@ impl JwtSessions {
     /// # Ok::<(), worker_jwt_session::Error>(())
     /// ```
     pub fn load_cookie_header(&self, cookie_header: Option<&str>, now_secs: u64) -> Session {
+        let session = self.verify_cookies(cookie_header, now_secs);
+        if self.revocation.binding.is_some() {
+            session.enable_revocation(&self.revocation.user_claim);
+        }
+        session
+    }
+
+    /// The first cookie of the session's name that verifies, or an empty session that says why.
+    fn verify_cookies(&self, cookie_header: Option<&str>, now_secs: u64) -> Session {
         let Some(header) = cookie_header else { return Session::new() };
         let found = cookie::session_cookies(header, &self.cookie.name, self.cookie.max_chunks);
         let mut budget = self.validation.max_token_bytes.saturating_mul(self.keys.len() + MAC_BUDGET_SPARE_TOKENS);
@@ -588,14 +815,14 @@ impl JwtSessions {
         scheme: Scheme,
     ) -> Plan {
         match self.decide(session, response.status, now_secs, scheme) {
-            Ok((decision, set_cookies, accessed)) => {
+            Ok((decision, set_cookies, accessed, writes)) => {
                 let mut headers = Vec::with_capacity(set_cookies.len() + 1);
                 if accessed && !response.vary.is_some_and(varies_on_cookie) {
                     headers.push(("Vary", "Cookie".to_owned()));
                 }
                 let warning = size_warning(&set_cookies);
                 headers.extend(set_cookies.into_iter().map(|value| ("Set-Cookie", value)));
-                Plan { decision, headers, answer: None, warning }
+                Plan { decision, headers, answer: None, warning, writes }
             }
             Err(err) => Plan::failure(&err),
         }
@@ -647,8 +874,10 @@ impl JwtSessions {
         status: u16,
         now_secs: u64,
         scheme: Scheme,
-    ) -> Result<(Decision, Vec<String>, bool), Error> {
+    ) -> Result<(Decision, Vec<String>, bool, Vec<KvWrite>), Error> {
         let snap = session.snapshot();
+        // A failed handler's revocations are dropped with the rest of its work.
+        let writes = if status >= 500 { Vec::new() } else { self.revocation_writes(&snap.revocations, now_secs) };
         let outcome = Outcome {
             origin: snap.origin,
             had_cookie: !snap.present.is_empty(),
@@ -693,7 +922,14 @@ impl JwtSessions {
                 cookie::session_set_cookies(&self.cookie, &token, lifetime, now_secs, https, &snap.present)?
             }
         };
-        Ok((decision, set_cookies, snap.accessed))
+        Ok((decision, set_cookies, snap.accessed, writes))
+    }
+
+    fn revocation_writes(&self, keys: &[String], now_secs: u64) -> Vec<KvWrite> {
+        let ttl = revocation::entry_ttl_secs(&self.lifetime, self.validation.leeway_secs);
+        keys.iter()
+            .map(|key| KvWrite { key: key.clone(), value: now_secs.to_string(), expiration_ttl_secs: ttl })
+            .collect()
     }
 }
 
@@ -784,6 +1020,7 @@ mod tests {
     const OLD: &str = "an old secret that is long enough..";
     const T0: u64 = 1_700_000_000;
     const OK: ResponseInfo<'static> = ResponseInfo { status: 200, vary: None };
+    const DEFAULT_LEEWAY: u64 = crate::claims::DEFAULT_LEEWAY_SECS;
 
     fn sessions() -> JwtSessions {
         JwtSessions::builder(SECRET).build().unwrap()
@@ -1150,6 +1387,109 @@ mod tests {
         assert_eq!((failed.answer.is_none(), failed.set_cookies().count()), (true, 0));
         let refused = s.commit_changes(&session, bad, &OK, T0 + 1, Scheme::Http);
         assert_eq!(refused.answer.map(|a| a.code), Some(ErrorCode::ReservedClaim));
+    }
+
+    fn revoking(failure: revocation::FailureMode) -> JwtSessions {
+        JwtSessions::builder(SECRET).revocation_kv("REVOKED").revocation_failure(failure).build().unwrap()
+    }
+
+    /// A logged-in session of `user`, begun at `at`: its cookie.
+    fn login(s: &JwtSessions, user: &str, at: u64) -> String {
+        let session = s.load_cookie_header(None, at);
+        session.insert("sub", user).unwrap();
+        session.regenerate();
+        jar(&commit(s, &session, at))
+    }
+
+    #[test]
+    fn a_revoked_session_loads_empty_and_its_cookies_are_expired() {
+        let s = revoking(revocation::FailureMode::Closed);
+        let cookie = login(&s, "ada", T0);
+        let session = s.load_cookie_header(Some(&cookie), T0 + 1);
+        let keys = s.revocation_lookups(&session);
+        let sid = session.id().unwrap();
+        assert_eq!(keys, [format!("sid:{sid}"), "sub:ada".to_owned()]);
+        // Nothing revoked: the session stands, untouched (no cookie to set).
+        assert_eq!(s.resolve_revocation(&session, Ok(&[None, None])), None);
+        assert_eq!(session.get::<String>("sub").unwrap().as_deref(), Some("ada"));
+        let session = s.load_cookie_header(Some(&cookie), T0 + 1);
+        let log = s.resolve_revocation(&session, Ok(&[Some(T0.to_string()), None]));
+        assert_eq!(log.as_deref(), Some("worker-jwt-session: session cookie rejected: revoked"));
+        assert!(session.is_empty());
+        assert_eq!(session.id(), None);
+        let plan = commit(&s, &session, T0 + 1);
+        assert_eq!(plan.decision, Decision::Expire);
+        assert!(plan.writes.is_empty());
+    }
+
+    #[test]
+    fn revoke_writes_this_sessions_id_even_after_regenerate_and_ends_it() {
+        let s = revoking(revocation::FailureMode::Closed);
+        let cookie = login(&s, "ada", T0);
+        let session = s.load_cookie_header(Some(&cookie), T0 + 5);
+        let sid = session.id().unwrap();
+        session.regenerate();
+        session.revoke().unwrap();
+        let plan = commit(&s, &session, T0 + 5);
+        let ttl = 86_400 + DEFAULT_LEEWAY;
+        assert_eq!(
+            plan.writes,
+            [KvWrite { key: format!("sid:{sid}"), value: (T0 + 5).to_string(), expiration_ttl_secs: ttl }]
+        );
+        assert_eq!(plan.decision, Decision::Expire);
+        // A failed handler revokes nothing, as it commits nothing.
+        let session = s.load_cookie_header(Some(&cookie), T0 + 6);
+        session.revoke().unwrap();
+        assert!(s.commit_headers(&session, &ResponseInfo::status(500), T0 + 6, Scheme::Https).writes.is_empty());
+    }
+
+    #[test]
+    fn revoke_all_revokes_the_users_sessions_begun_until_now_and_not_later_ones() {
+        let s = revoking(revocation::FailureMode::Closed);
+        let (phone, laptop) = (login(&s, "ada", T0), login(&s, "ada", T0 + 10));
+        let session = s.load_cookie_header(Some(&phone), T0 + 20);
+        session.revoke_all().unwrap();
+        let plan = commit(&s, &session, T0 + 20);
+        assert_eq!(plan.writes[0].key, "sub:ada");
+        let before = Some(plan.writes[0].value.clone());
+        for (cookie, at, revoked) in [(&phone, T0 + 21, true), (&laptop, T0 + 21, true)] {
+            let session = s.load_cookie_header(Some(cookie), at);
+            s.resolve_revocation(&session, Ok(&[None, before.clone()]));
+            assert_eq!(session.rejected() == Some(ErrorCode::Revoked), revoked);
+        }
+        let later = login(&s, "ada", T0 + 21);
+        let session = s.load_cookie_header(Some(&later), T0 + 22);
+        assert_eq!(s.resolve_revocation(&session, Ok(&[None, before])), None);
+        assert!(!session.is_empty());
+    }
+
+    #[test]
+    fn a_failing_store_fails_closed_keeping_the_cookie_or_open_as_configured() {
+        for (failure, stands) in [(revocation::FailureMode::Closed, false), (revocation::FailureMode::Open, true)] {
+            let s = revoking(failure);
+            let cookie = login(&s, "ada", T0);
+            let session = s.load_cookie_header(Some(&cookie), T0 + 1);
+            let log = s.resolve_revocation(&session, Err("KV timed out")).unwrap();
+            assert!(log.contains("revocation_unavailable") && log.contains("KV timed out"), "{log}");
+            assert!(log.ends_with(&format!("(JWT_SESSION_REVOCATION_FAILURE={})", failure.as_str())), "{log}");
+            assert_eq!(!session.is_empty(), stands);
+            // Closed: empty, but the cookie is left alone (no Set-Cookie), so KV's recovery
+            // brings the user back.
+            assert_eq!(commit(&s, &session, T0 + 1).set_cookies().count(), 0);
+        }
+    }
+
+    #[test]
+    fn no_lookups_without_a_verified_session_or_with_revocation_off() {
+        let s = revoking(revocation::FailureMode::Closed);
+        assert!(s.revocation_lookups(&s.load_cookie_header(None, T0)).is_empty());
+        assert!(s.revocation_lookups(&s.load_cookie_header(Some("jwtsession=a.b.c"), T0)).is_empty());
+        let cookie = login(&s, "ada", T0);
+        assert!(sessions().revocation_lookups(&sessions().load_cookie_header(Some(&cookie), T0 + 1)).is_empty());
+        // Off: revoking must not pass for done.
+        let session = sessions().load_cookie_header(None, T0);
+        assert_eq!(session.revoke().unwrap_err().binding(), Some("JWT_SESSION_REVOCATION_KV"));
+        assert_eq!(session.revoke_all().unwrap_err().code(), ErrorCode::Config);
     }
 
     fn split() -> JwtSessions {

@@ -333,10 +333,16 @@ pub struct Engine {
 #[wasm_bindgen]
 pub struct Loaded {
     session: Session,
-    json: String,
-    sid: Option<String>,
-    rejected: Option<ErrorCode>,
     refused: Option<Answer>,
+}
+
+/// `[]` for success, `[code, message]` for an error: what `revoke()` and `revokeAll()` throw
+/// as a `SessionError`.
+fn outcome(result: Result<(), Error>) -> Vec<String> {
+    match result {
+        Ok(()) => Vec::new(),
+        Err(err) => vec![err.code().as_str().to_owned(), err.message().to_owned()],
+    }
 }
 
 #[wasm_bindgen]
@@ -363,7 +369,8 @@ impl Loaded {
     /// ```
     #[wasm_bindgen(getter)]
     pub fn json(&self) -> String {
-        self.json.clone()
+        // The snapshot does not count as a read by the handler (that would add `Vary`).
+        serde_json::to_string(&self.session.snapshot().data).unwrap_or_else(|_| "{}".to_owned())
     }
 
     /// The session's id (`sid`), if the request carried a valid session.
@@ -387,7 +394,7 @@ impl Loaded {
     /// ```
     #[wasm_bindgen(getter)]
     pub fn sid(&self) -> Option<String> {
-        self.sid.clone()
+        self.session.snapshot().sid
     }
 
     /// The code of the session cookie that failed verification, if any.
@@ -407,7 +414,7 @@ impl Loaded {
     /// ```
     #[wasm_bindgen(getter)]
     pub fn rejected(&self) -> Option<String> {
-        self.rejected.map(|c| c.as_str().to_owned())
+        self.session.rejected().map(|c| c.as_str().to_owned())
     }
 
     /// The log line for the rejected cookie ([`rejected_log`]), if any: the code, never the cookie.
@@ -427,7 +434,7 @@ impl Loaded {
     /// ```
     #[wasm_bindgen(getter, js_name = rejectedLog)]
     pub fn rejected_log(&self) -> Option<String> {
-        self.rejected.map(rejected_log)
+        self.session.rejected().map(rejected_log)
     }
 
     /// The engine's answer when the request is refused before the handler runs (CSRF
@@ -472,6 +479,20 @@ impl Loaded {
     pub fn regenerate(&self) -> Option<String> {
         self.session.regenerate();
         self.session.id()
+    }
+
+    /// [`Session::revoke`]: `[]`, or `[code, message]`.
+    pub fn revoke(&self) -> Vec<String> {
+        outcome(self.session.revoke())
+    }
+
+    /// [`Session::revoke_all`] for the handler's current data (JSON text): `[]`, or
+    /// `[code, message]`.
+    #[wasm_bindgen(js_name = revokeAll)]
+    pub fn revoke_all(&self, data_json: &str) -> Vec<String> {
+        let data = serde_json::from_str::<serde_json::Map<String, Value>>(data_json)
+            .map_err(|e| Error::new(ErrorCode::BadJson, format!("the session data is not JSON ({e})")));
+        outcome(data.and_then(|data| self.session.revoke_all_of(&data)))
     }
 }
 
@@ -572,6 +593,16 @@ impl JsPlan {
     #[wasm_bindgen(getter)]
     pub fn warning(&self) -> Option<String> {
         self.plan.warning.clone()
+    }
+
+    /// The revocation writes to make before answering, flat: `[key, value, ttlSecs, …]`.
+    #[wasm_bindgen(getter)]
+    pub fn writes(&self) -> Vec<String> {
+        self.plan
+            .writes
+            .iter()
+            .flat_map(|w| [w.key.clone(), w.value.clone(), w.expiration_ttl_secs.to_string()])
+            .collect()
     }
 }
 
@@ -676,14 +707,47 @@ impl Engine {
             sec_fetch_site: sec_fetch_site.as_deref(),
             csrf_token: csrf_token.as_deref(),
         };
-        let (session, refused) = match self.sessions.load_request(&req, secs(now_secs)) {
-            Ok(session) => (session, None),
-            Err(answer) => (Session::new(), Some(answer)),
+        match self.sessions.load_request(&req, secs(now_secs)) {
+            Ok(session) => Loaded { session, refused: None },
+            Err(answer) => Loaded { session: Session::new(), refused: Some(answer) },
+        }
+    }
+
+    /// The KV namespace binding revocation uses, when it is on.
+    #[wasm_bindgen(getter, js_name = revocationBinding)]
+    pub fn revocation_binding(&self) -> Option<String> {
+        self.sessions.revocation_binding().map(str::to_owned)
+    }
+
+    /// The engine's answer for a Worker without the KV binding revocation names.
+    #[wasm_bindgen(js_name = missingBindingAnswer)]
+    pub fn missing_binding_answer(&self) -> JsAnswer {
+        Answer::for_error(&self.sessions.revocation_binding_missing()).into()
+    }
+
+    /// The keys to read from the revocation namespace before the handler runs (none without a
+    /// verified session, or with revocation off).
+    pub fn lookups(&self, loaded: &Loaded) -> Vec<String> {
+        self.sessions.revocation_lookups(&loaded.session)
+    }
+
+    /// Hands the engine what the revocation namespace holds under [`Engine::lookups`]' keys
+    /// (`found_json`: a JSON array, a string or null per key) or why reading failed (`error`);
+    /// returns the line to log, if any.
+    pub fn resolve(&self, loaded: &Loaded, found_json: Option<String>, error: Option<String>) -> Option<String> {
+        let found = match (error, found_json) {
+            (Some(error), _) => Err(error),
+            (None, Some(json)) => serde_json::from_str::<Vec<Option<String>>>(&json)
+                .map_err(|_| "the store's answer is not a list of strings".to_owned()),
+            (None, None) => Err("no answer from the store".to_owned()),
         };
-        // The snapshot does not count as a read by the handler (that would add `Vary`).
-        let snapshot = session.snapshot();
-        let json = serde_json::to_string(&snapshot.data).unwrap_or_else(|_| "{}".to_owned());
-        Loaded { rejected: snapshot.rejected, session, json, sid: snapshot.sid, refused }
+        self.sessions.resolve_revocation(&loaded.session, found.as_deref().map_err(String::as_str))
+    }
+
+    /// The engine's answer when a revocation write failed.
+    #[wasm_bindgen(js_name = revocationFailed)]
+    pub fn revocation_failed(&self, reason: &str) -> JsAnswer {
+        self.sessions.revocation_failed(reason).into()
     }
 
     /// Applies the handler's changes and gives the engine's plan for the response.

@@ -60,8 +60,11 @@ pub mod js_worker;
 pub mod jwt;
 pub mod keys;
 #[cfg(feature = "worker")]
+mod kv;
+#[cfg(feature = "worker")]
 pub mod middleware;
 pub mod policy;
+pub mod revocation;
 pub mod session;
 
 pub use engine::{Answer, JwtSessions, Plan, RequestInfo, ResponseInfo, Scheme};

@@ -10,6 +10,7 @@ use worker::{console_error, console_log, console_warn, js_sys, Env, Headers, Req
 
 use crate::engine::{rejected_log, Answer, JwtSessions, Plan, RequestInfo, ResponseInfo, Scheme};
 use crate::error::Error;
+use crate::kv;
 use crate::session::Session;
 
 static CACHED: OnceLock<JwtSessions> = OnceLock::new();
@@ -43,6 +44,10 @@ fn answer_response(answer: &Answer) -> Response {
         Err(_) => Response::builder().with_status(answer.status).empty(),
     }
 }
+
+/// Why a session API without the Worker's `Env` cannot consult revocation.
+const NO_ENV: &str = "this call has no Env to reach Workers KV: use worker_jwt_session::wrap, \
+                      JwtSessions::wrap_with_env, or load_with_env and commit_with_env";
 
 fn binding(env: &Env, name: &str) -> Option<String> {
     // Secrets and [vars] are both plain strings to a Worker; either kind of binding works.
@@ -79,7 +84,13 @@ impl JwtSessions {
     /// # fn main() {}
     /// ```
     pub fn from_env(env: &Env) -> Result<JwtSessions, Error> {
-        JwtSessions::from_vars(|name| binding(env, name))
+        let sessions = JwtSessions::from_vars(|name| binding(env, name))?;
+        if let Some(kv) = sessions.revocation_binding() {
+            if env.kv(kv).is_err() {
+                return Err(sessions.revocation_binding_missing());
+            }
+        }
+        Ok(sessions)
     }
 
     /// [`JwtSessions::from_env`] once per isolate: the key ring's HMAC states and the parsed
@@ -180,7 +191,61 @@ impl JwtSessions {
         let header = req.headers().get("Cookie").ok().flatten();
         let session = self.load_cookie_header(header.as_deref(), now_secs());
         log_rejection(&session);
+        self.without_store(&session);
         session
+    }
+
+    /// With revocation on, a session loaded where KV cannot be reached is judged as a failing
+    /// store (JWT_SESSION_REVOCATION_FAILURE), never as one that is not revoked.
+    fn without_store(&self, session: &Session) {
+        if !self.revocation_lookups(session).is_empty() {
+            if let Some(line) = self.resolve_revocation(session, Err(NO_ENV)) {
+                console_log!("{line}");
+            }
+        }
+    }
+
+    /// [`JwtSessions::load_checked`], then, with revocation on (`JWT_SESSION_REVOCATION_KV`),
+    /// the engine's look-ups in Workers KV: a revoked session loads empty (and its cookie is
+    /// expired at commit). A request without a session cookie makes no KV call.
+    ///
+    /// # Errors
+    ///
+    /// The response to answer instead of running the handler: the engine's 403 (code `csrf`),
+    /// or its 500 when the KV binding is missing. Commit nothing then.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use worker::*;
+    /// use worker_jwt_session::JwtSessions;
+    ///
+    /// #[event(fetch)]
+    /// async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    ///     let sessions = match JwtSessions::from_env_cached(&env) {
+    ///         Ok(s) => s,
+    ///         Err(e) => return Ok(JwtSessions::misconfigured(&e)),
+    ///     };
+    ///     let session = match sessions.load_with_env(&req, &env).await {
+    ///         Ok(session) => session,
+    ///         Err(refused) => return Ok(refused),
+    ///     };
+    ///     session.revoke()?; // log out, for good
+    ///     sessions.commit_with_env(&session, &req, Response::ok("logged out")?, &env).await
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub async fn load_with_env(&self, req: &Request, env: &Env) -> Result<Session, Response> {
+        let session = self.load_request_of(req)?;
+        let keys = self.revocation_lookups(&session);
+        if !keys.is_empty() {
+            let kv = self.revocation_store(env).map_err(|answer| answer_response(&answer))?;
+            let found = kv::read(&kv, &keys).await;
+            if let Some(line) = self.resolve_revocation(&session, found.as_deref().map_err(String::as_str)) {
+                console_log!("{line}");
+            }
+        }
+        Ok(session)
     }
 
     /// [`JwtSessions::load`], and with CSRF protection on, the engine's check of an unsafe
@@ -213,6 +278,13 @@ impl JwtSessions {
     /// # fn main() {}
     /// ```
     pub fn load_checked(&self, req: &Request) -> Result<Session, Response> {
+        let session = self.load_request_of(req)?;
+        self.without_store(&session);
+        Ok(session)
+    }
+
+    /// The engine's load with the CSRF check, its rejection logged.
+    fn load_request_of(&self, req: &Request) -> Result<Session, Response> {
         let headers = req.headers();
         let header = |name: &str| headers.get(name).ok().flatten();
         let (cookie, origin, site, token) =
@@ -266,34 +338,77 @@ impl JwtSessions {
     /// # fn main() {}
     /// ```
     pub fn commit(&self, session: &Session, req: &Request, response: Response) -> worker::Result<Response> {
-        self.commit_with(session, scheme(req), response)
+        let plan = self.plan_for(session, scheme(req), &response);
+        if !plan.writes.is_empty() {
+            return Ok(answer_response(&self.revocation_failed(NO_ENV)));
+        }
+        apply(plan, response)
     }
 
-    fn commit_with(&self, session: &Session, scheme: Scheme, response: Response) -> worker::Result<Response> {
+    /// [`JwtSessions::commit`], making the revocations the session asked for
+    /// ([`Session::revoke`], [`Session::revoke_all`]) in Workers KV first: when a write fails,
+    /// the answer is the engine's 500 (the logout did not happen) and nothing else is applied.
+    ///
+    /// # Errors
+    ///
+    /// Only a workers-rs error while copying the headers of an immutable response.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use worker::*;
+    /// use worker_jwt_session::JwtSessions;
+    ///
+    /// #[event(fetch)]
+    /// async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    ///     let sessions = match JwtSessions::from_env_cached(&env) {
+    ///         Ok(s) => s,
+    ///         Err(e) => return Ok(JwtSessions::misconfigured(&e)),
+    ///     };
+    ///     let session = match sessions.load_with_env(&req, &env).await {
+    ///         Ok(session) => session,
+    ///         Err(refused) => return Ok(refused),
+    ///     };
+    ///     session.revoke_all()?; // log out everywhere
+    ///     sessions.commit_with_env(&session, &req, Response::ok("logged out everywhere")?, &env).await
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub async fn commit_with_env(
+        &self,
+        session: &Session,
+        req: &Request,
+        response: Response,
+        env: &Env,
+    ) -> worker::Result<Response> {
+        let scheme = scheme(req);
+        self.commit_in(session, scheme, response, env).await
+    }
+
+    async fn commit_in(
+        &self,
+        session: &Session,
+        scheme: Scheme,
+        response: Response,
+        env: &Env,
+    ) -> worker::Result<Response> {
+        let plan = self.plan_for(session, scheme, &response);
+        if plan.answer.is_none() && !plan.writes.is_empty() {
+            let written = match self.revocation_store(env) {
+                Ok(kv) => kv::write(&kv, &plan.writes).await.map_err(|reason| self.revocation_failed(&reason)),
+                Err(answer) => Err(answer),
+            };
+            if let Err(answer) = written {
+                return Ok(answer_response(&answer));
+            }
+        }
+        apply(plan, response)
+    }
+
+    fn plan_for(&self, session: &Session, scheme: Scheme, response: &Response) -> Plan {
         let vary = response.headers().get("Vary").ok().flatten();
         let info = ResponseInfo { status: response.status_code(), vary: vary.as_deref() };
-        let plan = self.commit_headers(session, &info, now_secs(), scheme);
-        if let Some(answer) = &plan.answer {
-            return Ok(answer_response(answer));
-        }
-        if let Some(warning) = &plan.warning {
-            console_warn!("{warning}");
-        }
-        if plan.headers.is_empty() {
-            return Ok(response);
-        }
-        let mut response = response;
-        if append_headers(response.headers(), &plan).is_err() {
-            // The headers of a response from fetch() are immutable (the first append fails,
-            // so nothing was added): copy them once, then add ours.
-            let headers = Headers::new();
-            for (name, value) in response.headers().entries() {
-                headers.append(&name, &value)?;
-            }
-            response = response.with_headers(headers);
-            append_headers(response.headers(), &plan)?;
-        }
-        Ok(response)
+        self.commit_headers(session, &info, now_secs(), scheme)
     }
 
     /// Runs `handler` with the request's session, then commits it on the response.
@@ -335,8 +450,81 @@ impl JwtSessions {
             Err(refused) => return Ok(refused),
         };
         let response = handler(req, session.clone()).await?;
-        self.commit_with(&session, scheme, response)
+        let plan = self.plan_for(&session, scheme, &response);
+        if !plan.writes.is_empty() {
+            return Ok(answer_response(&self.revocation_failed(NO_ENV)));
+        }
+        apply(plan, response)
     }
+
+    /// [`JwtSessions::wrap`] with the Worker's bindings at hand, so that revocation
+    /// (`JWT_SESSION_REVOCATION_KV`) works: the session is checked in Workers KV before the
+    /// handler runs, and `revoke()` / `revoke_all()` are written before the response returns.
+    ///
+    /// # Errors
+    ///
+    /// The handler's error, unchanged.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use worker::*;
+    /// use worker_jwt_session::JwtSessions;
+    ///
+    /// #[event(fetch)]
+    /// async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    ///     let sessions = match JwtSessions::from_env_cached(&env) {
+    ///         Ok(s) => s,
+    ///         Err(e) => return Ok(JwtSessions::misconfigured(&e)),
+    ///     };
+    ///     sessions.wrap_with_env(req, &env, |req, session| async move {
+    ///         if req.path() == "/logout" {
+    ///             session.revoke()?;
+    ///             return Response::ok("logged out");
+    ///         }
+    ///         Response::ok(format!("{} keys", session.len()))
+    ///     }).await
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub async fn wrap_with_env<F, Fut>(&self, req: Request, env: &Env, handler: F) -> worker::Result<Response>
+    where
+        F: FnOnce(Request, Session) -> Fut,
+        Fut: Future<Output = worker::Result<Response>>,
+    {
+        let scheme = scheme(&req);
+        let session = match self.load_with_env(&req, env).await {
+            Ok(session) => session,
+            Err(refused) => return Ok(refused),
+        };
+        let response = handler(req, session.clone()).await?;
+        self.commit_in(&session, scheme, response, env).await
+    }
+}
+
+/// Applies the engine's plan to the handler's response.
+fn apply(plan: Plan, response: Response) -> worker::Result<Response> {
+    if let Some(answer) = &plan.answer {
+        return Ok(answer_response(answer));
+    }
+    if let Some(warning) = &plan.warning {
+        console_warn!("{warning}");
+    }
+    if plan.headers.is_empty() {
+        return Ok(response);
+    }
+    let mut response = response;
+    if append_headers(response.headers(), &plan).is_err() {
+        // The headers of a response from fetch() are immutable (the first append fails,
+        // so nothing was added): copy them once, then add ours.
+        let headers = Headers::new();
+        for (name, value) in response.headers().entries() {
+            headers.append(&name, &value)?;
+        }
+        response = response.with_headers(headers);
+        append_headers(response.headers(), &plan)?;
+    }
+    Ok(response)
 }
 
 /// Runs `handler` with the request's session and commits it: the whole middleware in one
@@ -373,7 +561,7 @@ where
     Fut: Future<Output = worker::Result<Response>>,
 {
     match JwtSessions::from_env_cached(env) {
-        Ok(sessions) => sessions.wrap(req, handler).await,
+        Ok(sessions) => sessions.wrap_with_env(req, env, handler).await,
         Err(err) => Ok(JwtSessions::misconfigured(&err)),
     }
 }

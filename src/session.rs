@@ -63,6 +63,13 @@ pub(crate) fn new_session_id() -> Result<String, Error> {
     Ok(b64_encode(&bytes))
 }
 
+/// Ends a session: no data, and the response expires its cookie.
+fn end(inner: &mut Inner) {
+    inner.data.clear();
+    inner.destroyed = true;
+    inner.modified = true;
+}
+
 /// The state behind a [`Session`]; the engine reads a copy of it at commit time, in one lock.
 #[derive(Clone, Debug)]
 pub(crate) struct Inner {
@@ -74,6 +81,13 @@ pub(crate) struct Inner {
     pub sid: Option<String>,
     /// The session's CSRF token (`csrf`), if it came from a valid token or was regenerated.
     pub csrf: Option<String>,
+    /// The `sid` of the token the session was loaded from (what `revoke` revokes, even after a
+    /// `regenerate`).
+    pub loaded_sid: Option<String>,
+    /// The user claim's name when revocation is on (set by the engine at load), else `None`.
+    pub user_claim: Option<String>,
+    /// Revocations to write at commit: `sid:`/`sub:` keys.
+    pub revocations: Vec<String>,
     /// Code of the first cookie that failed verification, for the log.
     pub rejected: Option<ErrorCode>,
     /// Names of our cookies the request carried, to expire the ones no longer used.
@@ -142,6 +156,9 @@ impl Session {
                 start,
                 sid,
                 csrf: None,
+                loaded_sid: None,
+                user_claim: None,
+                revocations: Vec::new(),
                 rejected,
                 present,
                 accessed: false,
@@ -168,8 +185,11 @@ impl Session {
             legacy: verified.time.exp.is_none(),
             iat: verified.time.iat,
         };
-        let session = Session::with_origin(data, origin, verified.time.start, sid, None, present);
-        session.lock().csrf = csrf;
+        let session = Session::with_origin(data, origin, verified.time.start, sid.clone(), None, present);
+        let mut inner = session.lock();
+        inner.csrf = csrf;
+        inner.loaded_sid = sid;
+        drop(inner);
         session
     }
 
@@ -345,10 +365,7 @@ impl Session {
     /// # Ok::<(), worker_jwt_session::Error>(())
     /// ```
     pub fn destroy(&self) {
-        let mut inner = self.read();
-        inner.data.clear();
-        inner.destroyed = true;
-        inner.modified = true;
+        end(&mut self.read());
     }
 
     /// Starts a new session with the same data: a new id (`sid`, visible through
@@ -377,6 +394,120 @@ impl Session {
         inner.sid = new_session_id().ok();
         // A token seen before the login must not stay valid for the logged-in session.
         inner.csrf = new_session_id().ok();
+    }
+
+    /// Revokes this session and ends it: at commit the engine writes `sid:<sid>` to the
+    /// revocation namespace (`JWT_SESSION_REVOCATION_KV`) and expires the cookie, so a copy of
+    /// the cookie kept elsewhere (a stolen one) is refused from then on. What "log out" should
+    /// call when revocation is on. A session that was never saved has nothing to revoke and is
+    /// just ended.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::Config`] when revocation is off (no `JWT_SESSION_REVOCATION_KV`): logging
+    /// out would not revoke anything, and that must not pass silently.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{JwtSessions, ResponseInfo, Scheme};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").revocation_kv("REVOKED").build()?;
+    /// let session = sessions.load_cookie_header(None, 1_000);
+    /// session.insert("user", "ada")?;
+    /// let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), 1_000, Scheme::Https);
+    /// let cookie = plan.set_cookies().next().unwrap_or_default().split(';').next().unwrap_or_default();
+    /// // Next request: log out.
+    /// let session = sessions.load_cookie_header(Some(cookie), 1_001);
+    /// session.revoke()?;
+    /// let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), 1_001, Scheme::Https);
+    /// assert_eq!(plan.writes[0].key, format!("sid:{}", session.id().unwrap_or_default()));
+    /// assert!(plan.set_cookies().all(|c| c.contains("Max-Age=0")));
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn revoke(&self) -> Result<(), Error> {
+        let mut inner = self.read();
+        if inner.user_claim.is_none() {
+            return Err(crate::revocation::off());
+        }
+        if let Some(sid) = inner.loaded_sid.clone() {
+            inner.revocations.push(crate::revocation::sid_key(&sid));
+        }
+        end(&mut inner);
+        Ok(())
+    }
+
+    /// Revokes every session of this session's user that began before now, this one included
+    /// ("log out everywhere"), and ends this one: at commit the engine writes `sub:<user>` with
+    /// the time, for the user named by the claim `JWT_SESSION_USER_CLAIM` (default `sub`).
+    /// Sessions that begin later are not affected.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::RevocationUnavailable`] when the session's data has no user claim (a string
+    /// or a number); [`ErrorCode::Config`] when revocation is off.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{ErrorCode, JwtSessions, ResponseInfo, Scheme};
+    /// let sessions = JwtSessions::builder("a secret of at least thirty-two bytes!!").revocation_kv("REVOKED").build()?;
+    /// let session = sessions.load_cookie_header(None, 1_000);
+    /// assert_eq!(session.revoke_all().unwrap_err().code(), ErrorCode::RevocationUnavailable);
+    /// session.insert("sub", "ada")?;
+    /// session.revoke_all()?;
+    /// let plan = sessions.commit_headers(&session, &ResponseInfo::status(200), 1_000, Scheme::Https);
+    /// assert_eq!(plan.writes[0].key, "sub:ada");
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn revoke_all(&self) -> Result<(), Error> {
+        let mut inner = self.read();
+        let user = inner.user_claim.as_deref().map(|claim| inner.data.get(claim).and_then(crate::revocation::user_key));
+        match user {
+            None => Err(crate::revocation::off()),
+            Some(None) => Err(crate::revocation::no_user(inner.user_claim.as_deref().unwrap_or("sub"))),
+            Some(Some(key)) => {
+                inner.revocations.push(key);
+                end(&mut inner);
+                Ok(())
+            }
+        }
+    }
+
+    /// [`Session::revoke_all`] for a runtime that keeps the data itself (the JS wrapper): the
+    /// user is read from `data`, the handler's current data.
+    #[cfg(feature = "js-worker")]
+    pub(crate) fn revoke_all_of(&self, data: &Claims) -> Result<(), Error> {
+        let mut inner = self.read();
+        let Some(claim) = inner.user_claim.clone() else { return Err(crate::revocation::off()) };
+        let key =
+            data.get(&claim).and_then(crate::revocation::user_key).ok_or_else(|| crate::revocation::no_user(&claim))?;
+        inner.revocations.push(key);
+        end(&mut inner);
+        Ok(())
+    }
+
+    /// Turns revocation on for this session (the engine's load does it when configured).
+    pub(crate) fn enable_revocation(&self, user_claim: &str) {
+        self.lock().user_claim = Some(user_claim.to_owned());
+    }
+
+    /// Drops the data the session was loaded with: the handler gets an empty session. A revoked
+    /// session's cookies are expired at commit. A session the store could not judge keeps its
+    /// cookies (a KV outage must not log everyone out for good) and its id, so that a logout
+    /// during the outage still tries to revoke it, and fails loudly when it cannot.
+    pub(crate) fn drop_loaded(&self, code: ErrorCode) {
+        let mut inner = self.lock();
+        inner.data.clear();
+        inner.origin = Origin::Invalid;
+        inner.rejected = Some(code);
+        inner.start = None;
+        inner.sid = None;
+        inner.csrf = None;
+        if code == ErrorCode::Revoked {
+            inner.loaded_sid = None;
+        } else {
+            inner.present.clear();
+        }
     }
 
     /// The session's CSRF token (the `csrf` claim, when CSRF protection is on): what a page

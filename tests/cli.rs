@@ -508,3 +508,28 @@ fn verify_cookie_and_decode_read_a_split_pair() {
     assert_eq!(decoded.ok().json()["counter"], 8);
     cli(&["decode", "--cookie", "a=b"], &[], "").rejected("malformed");
 }
+
+#[test]
+fn revoke_prints_the_wrangler_command_a_workers_logout_would_amount_to() {
+    let token = sign(
+        r#"{"sub":"o'brien","sid":"q3VsCz1SE2bVYmjR2Ruk6A"}"#,
+        &["--secret-env", "JWT_SESSION_SECRET"],
+        &env_secret(),
+    );
+    let out = cli(&["revoke", &token, "--now", "1700000000"], &[], "");
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "npx wrangler kv key put --binding=REVOKED sid:q3VsCz1SE2bVYmjR2Ruk6A 1700000000 --ttl=86430 --remote\n"
+    );
+    // Every session of the user, with the Worker's settings from the environment; the user id
+    // quoted for the shell.
+    let env = [("JWT_SESSION_REVOCATION_KV", "SESSIONS_KV"), ("JWT_SESSION_MAX_AGE", "3600")];
+    let out = cli(&["revoke", &token, "--all", "--now", "1700000000"], &env, "");
+    assert_eq!(
+        out.stdout,
+        "npx wrangler kv key put --binding=SESSIONS_KV 'sub:o'\\''brien' 1700000000 --ttl=3630 --remote\n"
+    );
+    // A legacy token names no session: say so, with the code.
+    cli(&["revoke", WSGI_1], &[], "").rejected("revocation_unavailable");
+}

@@ -12,6 +12,7 @@
 //! jwt-session sign (--secret-env VAR | --secret-file FILE) [--alg A] [--max-age S] [--no-exp]
 //!                  [--now UNIX]   < claims.json
 //! jwt-session keygen [--alg A]
+//! jwt-session revoke TOKEN [--all] [--now UNIX]
 //! ```
 //!
 //! Secrets are read from an environment variable or a file, never from the command line (where
@@ -56,6 +57,7 @@ USAGE:
     jwt-session verify (TOKEN | --cookie HEADER) (--secret-env VAR | --secret-file FILE) [OPTIONS]
     jwt-session sign (--secret-env VAR | --secret-file FILE) [OPTIONS] < claims.json
     jwt-session keygen [--alg A]
+    jwt-session revoke TOKEN [--all] [--now UNIX]
     jwt-session help
 
 COMMANDS:
@@ -67,6 +69,11 @@ COMMANDS:
              whole Cookie header and print the session the Worker's handler would get.
     sign     Read a JSON object on stdin, set `iat` (now) and `exp` (now + max age), print
              the token.
+    revoke   Print the `wrangler kv key put` command that revokes the token's session (with
+             --all, every session of its user begun until now), as session.revoke() and
+             revoke_all() would write it: binding from JWT_SESSION_REVOCATION_KV (default
+             REVOKED), TTL from JWT_SESSION_MAX_AGE, _ABSOLUTE_LIFETIME and _LEEWAY. The
+             token is decoded, not verified: no secret is needed.
     keygen   Print a new random secret (base64url; 32 bytes, or 48/64 with --alg HS384/HS512), for
              `wrangler secret put JWT_SESSION_SECRET`.
 
@@ -157,7 +164,7 @@ fn report(failure: &Failure) -> ExitCode {
 /// Runs the command line and returns what to print on stdout.
 fn run(mut parser: Parser) -> Result<String, Failure> {
     match next(&mut parser)? {
-        None => Err(usage("no command given; expected decode, verify, sign or keygen")),
+        None => Err(usage("no command given; expected decode, verify, sign, keygen or revoke")),
         Some(Arg::Long("help") | Arg::Short('h')) => Ok(format!("{USAGE}\n")),
         Some(Arg::Long("version") | Arg::Short('V')) => Ok(format!("jwt-session {}\n", env!("CARGO_PKG_VERSION"))),
         Some(Arg::Value(command)) => match command.to_str() {
@@ -165,9 +172,10 @@ fn run(mut parser: Parser) -> Result<String, Failure> {
             Some("verify") => verify(&mut parser),
             Some("sign") => sign(&mut parser),
             Some("keygen") => keygen(&mut parser),
+            Some("revoke") => revoke(&mut parser),
             Some("help") => Ok(format!("{USAGE}\n")),
             Some(other) => {
-                Err(usage(format!("unknown command {}; expected decode, verify, sign or keygen", shown(other))))
+                Err(usage(format!("unknown command {}; expected decode, verify, sign, keygen or revoke", shown(other))))
             }
             None => Err(usage("unknown command (not valid UTF-8)")),
         },
@@ -656,4 +664,51 @@ fn keygen(parser: &mut Parser) -> Result<String, Failure> {
     getrandom::fill(&mut secret)
         .map_err(|e| Failure::Io(format!("the operating system's random number generator failed ({e})")))?;
     Ok(format!("{}\n", jwt::b64_encode(&secret)))
+}
+
+/// `revoke`: the wrangler command that writes what `session.revoke()` / `revoke_all()` would.
+fn revoke(parser: &mut Parser) -> Result<String, Failure> {
+    let mut token = None;
+    let mut all = false;
+    let mut now = None;
+    while let Some(arg) = next(parser)? {
+        match arg {
+            Arg::Long("all") => all = true,
+            Arg::Long("now") => set_once(&mut now, "--now", parse_secs(&value(parser, "--now")?, "--now")?)?,
+            Arg::Long("help") | Arg::Short('h') => return Ok(format!("{USAGE}\n")),
+            Arg::Value(v) if token.is_none() => token = Some(v),
+            other => return Err(unknown_option(&other)),
+        }
+    }
+    let claims = jwt::decode_unverified(&token_arg(token)?)?;
+    // The Worker's settings, but no secret: only lifetimes, the user claim and the binding
+    // matter here, and a placeholder key long enough for any algorithm is never used to sign.
+    let sessions = JwtSessions::builder([0u8; 64])
+        .bindings(
+            |name| if name.ends_with("SECRET") || name.ends_with("SECRETS") { None } else { std::env::var(name).ok() },
+        )?
+        .build()?;
+    let binding = sessions.revocation_binding().unwrap_or("REVOKED");
+    let writes = sessions.revocation_writes_for(&claims, all, now_or_clock(now)?)?;
+    Ok(writes
+        .iter()
+        .map(|w| {
+            format!(
+                "npx wrangler kv key put --binding={} {} {} --ttl={} --remote\n",
+                shell_word(binding),
+                shell_word(&w.key),
+                shell_word(&w.value),
+                w.expiration_ttl_secs
+            )
+        })
+        .collect())
+}
+
+/// `word` quoted for a POSIX shell when it needs it (a user id can hold anything).
+fn shell_word(word: &str) -> String {
+    if !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-:.,/@=+".contains(&b)) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }

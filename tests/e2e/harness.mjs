@@ -121,3 +121,103 @@ export function verifies(token, secret) {
 }
 
 export const b64url = (s) => Buffer.from(s).toString("base64url");
+
+/**
+ * KV test doubles, bound to an app as workerd "wrapped bindings" (plain objects in the app's
+ * isolate, with KV's methods, as a Rust Worker's `env.kv()` needs): `counting` forwards to
+ * Miniflare's real KV namespace STORE and counts each call in this Node process; `failing`
+ * throws, as KV does when it is unavailable.
+ */
+const KV_DOUBLES = `
+const methods = (call) => ({
+  get: (...args) => call("get", args),
+  getWithMetadata: (...args) => call("getWithMetadata", args),
+  put: (...args) => call("put", args),
+  list: (...args) => call("list", args),
+  delete: (...args) => call("delete", args),
+});
+export function counting(env) {
+  return methods(async (name, args) => {
+    await env.COUNT.fetch("http://count/" + name);
+    return env.STORE[name](...args);
+  });
+}
+export function failing() {
+  return methods(async () => {
+    throw new Error("KV is unavailable (test double)");
+  });
+}
+`;
+
+/**
+ * Starts several copies of a built Worker in one workerd (Miniflare), each with its own
+ * bindings: `{ name, bindings, kvNamespaces?, kvDouble? }`, where `kvDouble` maps a binding
+ * to `"counting"` or `"failing"` (see KV_DOUBLES). The first app answers `fetch(path)` too.
+ * Returns `fetch(name, path, init)`, `kvCalls()` / `resetKvCalls()` (the counting double's
+ * calls), the collected log, and Miniflare.
+ */
+export async function startApps(script, apps, { port }) {
+  const logs = [];
+  let kvCalls = 0;
+  const collect = (stream) => stream.on("data", (chunk) => logs.push(String(chunk)));
+  const modulesRules = [
+    { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+    { type: "CompiledWasm", include: ["**/*.wasm"] },
+  ];
+  const mf = new Miniflare({
+    workers: [
+      ...apps.map((app) => ({
+        modules: true,
+        modulesRules,
+        compatibilityDate: "2026-04-01",
+        name: app.name,
+        scriptPath: `${ROOT}${script}`,
+        bindings: app.bindings,
+        kvNamespaces: app.kvNamespaces,
+        wrappedBindings: Object.fromEntries(
+          Object.entries(app.kvDouble ?? {}).map(([binding, entrypoint]) => [
+            binding,
+            { scriptName: "kv-doubles", entrypoint },
+          ]),
+        ),
+      })),
+      {
+        name: "kv-doubles",
+        modules: true,
+        script: KV_DOUBLES,
+        kvNamespaces: ["STORE"],
+        serviceBindings: {
+          COUNT() {
+            kvCalls++;
+            return new Response(null, { status: 204 });
+          },
+        },
+      },
+    ],
+    host: "127.0.0.1",
+    port,
+    handleRuntimeStdio(stdout, stderr) {
+      collect(stdout);
+      collect(stderr);
+    },
+  });
+  await mf.ready.catch(async (err) => {
+    await mf.dispose().catch(() => {});
+    throw new Error(`${err.message}\n${logs.join("")}`, { cause: err });
+  });
+  const workers = new Map();
+  const worker = async (name) => {
+    if (!workers.has(name)) workers.set(name, await mf.getWorker(name));
+    return workers.get(name);
+  };
+  return {
+    mf,
+    logs: () => logs.join(""),
+    kvCalls: () => kvCalls,
+    resetKvCalls: () => {
+      kvCalls = 0;
+    },
+    fetch: async (name, path, init = {}) => (await worker(name)).fetch(new URL(path, "http://example.test").href, init),
+    dispose: () => mf.dispose(),
+  };
+}

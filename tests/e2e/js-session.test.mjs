@@ -179,7 +179,7 @@ for (const target of TARGETS) {
       assert.notEqual(id, oldId);
       const claims = payloadOf(jar.cookies.get("jwtsession"));
       assert.equal(claims.sid, id);
-      assert.equal(claims.user, "ada");
+      assert.equal(claims.sub, "ada");
       assert.deepEqual(claims.cart, ["apple"]);
       // A new session from no cookie gets its id at once too.
       const fresh = await get("/login/bob");

@@ -19,8 +19,20 @@ export default {
       return text(`Saved a note of ${new TextEncoder().encode(note).length} bytes\n`);
     }
     if (get && pathname === "/logout") {
-      session.destroy();
+      // With revocation on (JWT_SESSION_REVOCATION_KV), a copy of the cookie kept elsewhere is
+      // refused from now on; without it, the browser's cookie is expired.
+      if (env.JWT_SESSION_REVOCATION_KV) session.revoke();
+      else session.destroy();
       return text("Logged out\n");
+    }
+    if (get && pathname === "/logout-everywhere") {
+      try {
+        session.revokeAll();
+      } catch (err) {
+        if (err instanceof SessionError) return text(`cannot log out everywhere: ${err.code}\n`, 400);
+        throw err;
+      }
+      return text("Logged out everywhere\n");
     }
     if (get && pathname === "/cart") {
       return Response.json(session.get("cart") ?? [], { headers: modified(session) });
@@ -36,7 +48,8 @@ export default {
     }
     const login = get && /^\/login\/([^/]+)$/.exec(pathname);
     if (login) {
-      session.set("user", decodeURIComponent(login[1]));
+      // The user claim revokeAll() reads (JWT_SESSION_USER_CLAIM, default `sub`).
+      session.set("sub", decodeURIComponent(login[1]));
       session.regenerate();
       return Response.json({ id: session.id });
     }
@@ -65,7 +78,8 @@ export default {
 
 // Whether the response saves a change, as the session reports it (the tests compare it with Set-Cookie).
 const modified = (session) => ({ "X-Session-Modified": String(session.isModified()) });
-const text = (body) => new Response(body, { headers: { "Content-Type": "text/plain; charset=utf-8" } });
+const text = (body, status = 200) =>
+  new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
 /** What `set` must refuse (or, for `__proto__`, store as data), by case name. */
 function badSet(session, name) {

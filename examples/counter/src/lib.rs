@@ -1,7 +1,13 @@
 //! The counter example of the Python `wsgi_jwt_session` README, as a Cloudflare Worker.
 //!
 //! `GET /` answers `Current counter value: N` and increments `counter` in the session;
-//! `GET /logout` destroys the session. The session lives only in the signed cookie.
+//! `GET /logout` ends the session. The session lives only in the signed cookie.
+//!
+//! Revocation (with `JWT_SESSION_REVOCATION_KV` naming a KV namespace, as wrangler.toml does):
+//! `GET /login/:user` stores the user under `sub` (the default `JWT_SESSION_USER_CLAIM`) and
+//! regenerates the session; `GET /logout` revokes this session, so a copy of the cookie is
+//! refused from then on; `GET /logout-everywhere` revokes every session of the user. Without
+//! revocation, `/logout` just expires the cookie.
 //!
 //! Two more routes show the rest of the API: `GET /session` answers the session as JSON
 //! without changing it (a read: no `Set-Cookie` until a refresh is due), and `PUT /note`
@@ -22,9 +28,17 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Err(err) => return Ok(JwtSessions::misconfigured(&err)),
     };
     let faults = fault_routes_enabled(&env);
+    let revocation = sessions.revocation_binding().is_some();
     sessions
-        .wrap(req, move |req, session| async move {
-            match (req.method(), req.path().as_str()) {
+        .wrap_with_env(req, &env, move |req, session| async move {
+            let path = req.path();
+            if let (Method::Get, Some(user)) = (req.method(), path.strip_prefix("/login/")) {
+                session.insert("sub", user)?;
+                // A new id after login: a session id seen before cannot become the logged-in one.
+                session.regenerate();
+                return Response::from_json(&std::collections::HashMap::from([("id", session.id())]));
+            }
+            match (req.method(), path.as_str()) {
                 (Method::Get, "/") => {
                     let n: u64 = session.get("counter")?.unwrap_or(0) + 1;
                     session.insert("counter", n)?;
@@ -42,9 +56,18 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
                     text(format!("Saved a note of {} bytes\n", note.len()))
                 }
                 (Method::Get, "/logout") => {
-                    session.destroy();
+                    if revocation {
+                        // Revoked in KV: a copy of the cookie kept elsewhere is refused too.
+                        session.revoke()?;
+                    } else {
+                        session.destroy();
+                    }
                     text("Logged out\n".to_string())
                 }
+                (Method::Get, "/logout-everywhere") => match session.revoke_all() {
+                    Ok(()) => text("Logged out everywhere\n".to_string()),
+                    Err(err) => Response::error(format!("cannot log out everywhere: {}\n", err.code()), 400),
+                },
                 // Fault injection for the end-to-end tests, off unless COUNTER_FAULT_ROUTES is
                 // "true" (the shipped wrangler.toml never sets it). Each changes the session
                 // first: the change must not reach a cookie.

@@ -21,8 +21,20 @@ app.put("/note", async (c) => {
   return c.text(`Saved a note of ${new TextEncoder().encode(note).length} bytes\n`);
 });
 app.get("/logout", (c) => {
-  c.get("session").destroy();
+  // With revocation on (JWT_SESSION_REVOCATION_KV), a copy of the cookie kept elsewhere is
+  // refused from now on; without it, the browser's cookie is expired.
+  if (c.env?.JWT_SESSION_REVOCATION_KV) c.get("session").revoke();
+  else c.get("session").destroy();
   return c.text("Logged out\n");
+});
+app.get("/logout-everywhere", (c) => {
+  try {
+    c.get("session").revokeAll();
+  } catch (err) {
+    if (err instanceof SessionError) return c.text(`cannot log out everywhere: ${err.code}\n`, 400);
+    throw err;
+  }
+  return c.text("Logged out everywhere\n");
 });
 // Whether the response saves a change, as the session reports it (the tests compare it with Set-Cookie).
 const modified = (c) => c.header("X-Session-Modified", String(c.get("session").isModified()));
@@ -43,7 +55,8 @@ app.get("/cart/add/:item", (c) => {
 });
 app.get("/login/:user", (c) => {
   const session = c.get("session");
-  session.set("user", c.req.param("user"));
+  // The user claim revokeAll() reads (JWT_SESSION_USER_CLAIM, default `sub`).
+  session.set("sub", c.req.param("user"));
   session.regenerate();
   return c.json({ id: session.id });
 });
