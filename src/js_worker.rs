@@ -394,7 +394,9 @@ impl Loaded {
     /// ```
     #[wasm_bindgen(getter)]
     pub fn sid(&self) -> Option<String> {
-        self.session.snapshot().sid
+        // What the request came with (after the revocation check), whatever regenerate() did.
+        let snap = self.session.snapshot();
+        snap.loaded_sid.filter(|_| matches!(snap.origin, crate::policy::Origin::Valid { .. }))
     }
 
     /// The code of the session cookie that failed verification, if any.
