@@ -124,7 +124,9 @@ pub fn verify_token(data: &[u8]) {
                 // Only a token signed with the key gets here (seeds hold some).
                 ensure(token.len() <= validation.max_token_bytes, || "a token over the cap verified".into());
                 ensure(v.key_index == 0, || "a one-key ring reported another key".into());
-                ensure(validation.algorithms.contains(&v.header.alg), || "an algorithm outside the allow-list".into());
+                ensure(v.header.alg.is_some_and(|alg| validation.algorithms.contains(&alg)), || {
+                    "an algorithm outside the allow-list".into()
+                });
                 ensure(!validation.require_exp || v.time.exp.is_some(), || "verified without exp".into());
             }
             Err(e) => check_error(&e, &token, &VERIFY_CODES),

@@ -57,6 +57,7 @@ pub mod engine;
 pub mod error;
 #[cfg(feature = "js-worker")]
 pub mod js_worker;
+pub mod jwe;
 pub mod jwt;
 pub mod keys;
 #[cfg(feature = "worker")]
