@@ -86,6 +86,39 @@ pub fn is_jwe(token: &str) -> bool {
     token.bytes().filter(|&b| b == b'.').count() == 4
 }
 
+/// The protected header of a JWE as JSON text, which is readable without a key (it says how
+/// the token was encrypted and with which `kid`, nothing of the session).
+///
+/// # Errors
+///
+/// [`ErrorCode::TooLarge`] past [`crate::claims::DEFAULT_MAX_TOKEN_BYTES`];
+/// [`ErrorCode::Malformed`] unless `token` has five segments; [`ErrorCode::BadBase64`];
+/// [`ErrorCode::BadJson`] when the header is not UTF-8 text starting as an object.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::jwe::header_json;
+/// let token = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXY.Y3Q.dGFn";
+/// assert_eq!(header_json(token)?, r#"{"alg":"dir","enc":"A256GCM"}"#);
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
+pub fn header_json(token: &str) -> Result<String, Error> {
+    if token.len() > crate::claims::DEFAULT_MAX_TOKEN_BYTES {
+        return Err(too_large());
+    }
+    if !is_jwe(token) {
+        return Err(Error::new(ErrorCode::Malformed, "a JWE has exactly five segments"));
+    }
+    let first = token.split(['.']).next().unwrap_or_default();
+    let text = String::from_utf8(crate::b64::decode_segment(first)?)
+        .map_err(|_| Error::new(ErrorCode::BadJson, "header is not UTF-8"))?;
+    if !text.trim_start().starts_with('{') {
+        return Err(Error::new(ErrorCode::BadJson, "header is not a JSON object"));
+    }
+    Ok(text)
+}
+
 /// Decrypts and checks a JWE against a key ring at time `now` (seconds since the Unix epoch),
 /// giving the same [`Verified`] as a JWS ([`crate::jwt::verify`]): the engine treats both alike
 /// (refresh, re-issue under the current key when `key_index > 0`, absolute lifetime). The
@@ -456,7 +489,44 @@ mod with_aes {
         now: u64,
         budget: &mut usize,
     ) -> Result<Verified, Error> {
-        if token.len() > validation.max_token_bytes {
+        let Opened { kid, claims, key_index } = open_within(token, ring, validation.max_token_bytes, budget)?;
+        let time = claims::check(&claims, validation, now)?;
+        Ok(Verified { header: Header { alg: None, kid }, claims, time, key_index })
+    }
+
+    /// The claims of a JWE that decrypts with a key of `ring`, **without the time checks**: for
+    /// the CLI's `decode`, which shows a session whatever its age. Decryption authenticates it,
+    /// but an expired session is still shown: never base a decision on this.
+    ///
+    /// # Errors
+    ///
+    /// As [`super::decrypt`], except the checks of [`claims::check`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use worker_jwt_session::{jwe, keys::KeyRing};
+    /// let ring = KeyRing::new("a secret of at least thirty-two bytes!!")?;
+    /// let token = jwe::encrypt(json!({"user": "ada", "exp": 1}).as_object().unwrap(), &ring)?;
+    /// // Long expired, still readable with the key.
+    /// assert_eq!(jwe::decrypt_claims(&token, &ring)?["user"], "ada");
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    pub fn decrypt_claims(token: &str, ring: &KeyRing) -> Result<Claims, Error> {
+        let mut unbounded = usize::MAX;
+        Ok(open_within(token, ring, claims::DEFAULT_MAX_TOKEN_BYTES, &mut unbounded)?.claims)
+    }
+
+    /// What decryption gives before the claim checks.
+    struct Opened {
+        kid: Option<String>,
+        claims: Claims,
+        key_index: usize,
+    }
+
+    fn open_within(token: &str, ring: &KeyRing, max_token_bytes: usize, budget: &mut usize) -> Result<Opened, Error> {
+        if token.len() > max_token_bytes {
             return Err(too_large());
         }
         let mut parts = token.split(['.']);
@@ -505,8 +575,7 @@ mod with_aes {
             })
             .ok_or_else(|| Error::new(ErrorCode::Decrypt, "the session does not decrypt with any configured key"))?;
         let claims: Claims = parse_object(&plaintext, "payload")?;
-        let time = claims::check(&claims, validation, now)?;
-        Ok(Verified { header: Header { alg: None, kid }, claims, time, key_index })
+        Ok(Opened { kid, claims, key_index })
     }
 }
 
