@@ -27,7 +27,7 @@ const MAX_VALUES_PER_CHUNK: usize = 4;
 const MAX_CHUNK_CANDIDATES: usize = 16;
 
 /// Chunk names at or past `max_chunks` listed in `present`; with the plain name and the
-/// `max_chunks` usable chunk names, `present` holds at most `max_chunks + 16` names.
+/// `max_chunks` usable chunk names, `present` holds at most `max_chunks + 18` names (with `name.sig` and `name.csrf`).
 const MAX_STRAY_CHUNKS: usize = 15;
 
 /// Chunk indices have one or two digits.
@@ -152,7 +152,7 @@ pub enum Source {
 /// whatever the header: at most 16 plain candidates and 16 reassemblies tried; at most 4
 /// distinct values per chunk index (the first ones, later ones ignored); values longer than
 /// `max_chunks * MAX_COOKIE_BYTES` (or chunks adding up to more) ignored; chunk indices from
-/// `max_chunks` on not reassembled; at most `max_chunks + 16` names in `present`. The header
+/// `max_chunks` on not reassembled; at most `max_chunks + 18` names in `present` (`name.sig` and `name.csrf` included). The header
 /// is read once, in linear time, and combinations are built one at a time, only as many as are
 /// tried.
 ///
