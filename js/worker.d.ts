@@ -70,7 +70,7 @@ export interface JwtSessionOptions {
   httpOnly?: boolean;
   partitioned?: boolean;
   maxChunks?: number;
-  mode?: "single" | "split";
+  mode?: "single" | "split" | "encrypted";
   csrf?: "off" | "on";
   trustedOrigins?: string | string[];
 }
