@@ -59,6 +59,7 @@ node-tools: node_modules/.package-lock.json
 
 python-tools:
 	@python3 -c 'import jwt' 2>/dev/null || pip install --quiet --disable-pip-version-check pyjwt
+	@python3 -c 'import cryptography' 2>/dev/null || pip install --quiet --disable-pip-version-check cryptography
 
 tools: rust-tools node-tools python-tools
 
@@ -83,7 +84,7 @@ dev: tools .dev.vars app
 ## ---- tests -----------------------------------------------------------------------------
 
 # Every feature in one native build (lint and test-rust share it).
-RUST_FEATURES := worker,axum,cli,browser,js-worker
+RUST_FEATURES := worker,axum,cli,browser,js-worker,encrypted
 
 # Clippy with the crate's denied lints (unwrap, expect, panic, indexing) on everything: the
 # workspace's targets; the wasm32-only code (features browser and js-worker, and their tests);
@@ -91,8 +92,9 @@ RUST_FEATURES := worker,axum,cli,browser,js-worker
 lint: rust-tools
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --features $(RUST_FEATURES) -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --features browser,js-worker \
+	cargo clippy --target wasm32-unknown-unknown --features browser,js-worker,encrypted \
 	  --lib --test wasm_release --test browser -- -D warnings
+	cargo clippy --lib -- -D warnings
 	cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
 
 # The core, the middleware, the CLI, and the browser and JS-engine exports' own tests and doc
@@ -102,13 +104,15 @@ test-rust:
 	cargo test --workspace --features $(RUST_FEATURES)
 
 # The attack suite and every seed-corpus file through the release wasm build (panic = "abort",
-# as a Worker runs it), in Node: any panic fails the run.
+# as a Worker runs it), in Node: any panic fails the run. With encrypted mode, whose cases
+# (JWE) are part of the suite.
 test-wasm: rust-tools
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  cargo test --target wasm32-unknown-unknown --release --test wasm_release
+	  cargo test --target wasm32-unknown-unknown --release --features encrypted --test wasm_release
 
 test-interop: cli python-tools tests/interop/node_modules/.package-lock.json
 	python3 tests/interop/pyjwt_interop.py $(ROOT)/target/release/jwt-session
+	python3 tests/interop/cryptography_jwe_interop.py $(ROOT)/target/release/jwt-session
 	cd tests/interop && JWT_SESSION_BIN=$(ROOT)/target/release/jwt-session node --test jose.test.mjs
 
 # The axum example (examples/axum), built the same way as the demo.
@@ -196,7 +200,7 @@ WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable
   --enable-mutable-globals --enable-reference-types --enable-multivalue
 
 js-worker: rust-tools node-tools
-	cargo build --lib --profile release-js --target wasm32-unknown-unknown --features js-worker
+	cargo build --lib --profile release-js --target wasm32-unknown-unknown --features js-worker,encrypted
 	wasm-bindgen --target web --out-dir js/engine --out-name worker_jwt_session \
 	  --remove-name-section --remove-producers-section \
 	  target/wasm32-unknown-unknown/release-js/worker_jwt_session.wasm

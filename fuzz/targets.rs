@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value};
 use worker_jwt_session::claims::Validation;
 use worker_jwt_session::cookie::{self, MAX_COOKIE_BYTES};
+use worker_jwt_session::jwe;
 use worker_jwt_session::jwt::{self, Algorithm, Part};
 use worker_jwt_session::keys::KeyRing;
 use worker_jwt_session::policy::{Decision, Origin};
@@ -95,6 +96,22 @@ fn check_error(err: &Error, input: &str, allowed: &[ErrorCode]) {
     }
 }
 
+/// What a JWE (encrypted mode) may give besides the codes of a JWS.
+const DECRYPT_CODES: [ErrorCode; 12] = [
+    ErrorCode::TooLarge,
+    ErrorCode::Malformed,
+    ErrorCode::BadBase64,
+    ErrorCode::BadJson,
+    ErrorCode::UnsupportedAlgorithm,
+    ErrorCode::UnknownKey,
+    ErrorCode::Decrypt,
+    ErrorCode::Expired,
+    ErrorCode::NotYetValid,
+    ErrorCode::IssuedInFuture,
+    ErrorCode::MissingExp,
+    ErrorCode::LifetimeExceeded,
+];
+
 const VERIFY_CODES: [ErrorCode; 12] = [
     ErrorCode::TooLarge,
     ErrorCode::Malformed,
@@ -124,10 +141,21 @@ pub fn verify_token(data: &[u8]) {
                 // Only a token signed with the key gets here (seeds hold some).
                 ensure(token.len() <= validation.max_token_bytes, || "a token over the cap verified".into());
                 ensure(v.key_index == 0, || "a one-key ring reported another key".into());
-                ensure(validation.algorithms.contains(&v.header.alg), || "an algorithm outside the allow-list".into());
+                ensure(v.header.alg.is_some_and(|alg| validation.algorithms.contains(&alg)), || {
+                    "an algorithm outside the allow-list".into()
+                });
                 ensure(!validation.require_exp || v.time.exp.is_some(), || "verified without exp".into());
             }
             Err(e) => check_error(&e, &token, &VERIFY_CODES),
+        }
+        // The same input as an encrypted session (a JWE only ever decrypts with the key).
+        match jwe::decrypt(&token, ring(), &validation, NOW) {
+            Ok(v) => {
+                ensure(token.len() <= validation.max_token_bytes, || "a JWE over the cap decrypted".into());
+                ensure(jwe::is_jwe(&token) && v.header.alg.is_none(), || "decrypted something not a JWE".into());
+                ensure(!validation.require_exp || v.time.exp.is_some(), || "decrypted without exp".into());
+            }
+            Err(e) => check_error(&e, &token, &DECRYPT_CODES),
         }
     }
 
@@ -207,7 +235,7 @@ pub fn cookie_header(data: &[u8]) {
     for max_chunks in [1, 4, 32] {
         let found = cookie::session_cookies(&header, "jwtsession", max_chunks);
         ensure(found.candidates.len() <= 32, || format!("{} candidates", found.candidates.len()));
-        ensure(found.present.len() <= max_chunks + 16, || format!("{} names present", found.present.len()));
+        ensure(found.present.len() <= max_chunks + 18, || format!("{} names present", found.present.len()));
         for (i, candidate) in found.candidates.iter().enumerate() {
             let token = &candidate.token;
             ensure(!token.is_empty() && token.len() <= max_chunks * MAX_COOKIE_BYTES, || {
@@ -219,6 +247,8 @@ pub fn cookie_header(data: &[u8]) {
             let chunk = name.strip_prefix("jwtsession.");
             ensure(
                 name == "jwtsession"
+                    || name == "jwtsession.sig"
+                    || name == "jwtsession.csrf"
                     || chunk.is_some_and(|d| (1..=2).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())),
                 || format!("not one of our names: {name:?}"),
             );
@@ -233,7 +263,8 @@ pub fn cookie_header(data: &[u8]) {
     ensure(!valid || session.rejected().is_none(), || "a valid session carries a rejection".into());
     if let Some(code) = session.rejected() {
         // A cut-short chunk set is reported as such, on top of what verification says.
-        ensure(VERIFY_CODES.contains(&code) || code == ErrorCode::Incomplete, || format!("rejected with {code}"));
+        let known = VERIFY_CODES.contains(&code) || DECRYPT_CODES.contains(&code) || code == ErrorCode::Incomplete;
+        ensure(known, || format!("rejected with {code}"));
     }
     let data_in = session.to_json();
     for (scheme, status) in [(Scheme::Https, 200), (Scheme::Http, 500)] {

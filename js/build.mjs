@@ -37,7 +37,7 @@ const literal = (bytes) => {
 const loaders = {
   inline: `
     import { initSync } from ${JSON.stringify(glue)};
-    export { decodeJson, sessionJson, defaultLeewaySecs, defaultMaxChunks } from ${JSON.stringify(glue)};
+    export { decodeJson, sessionJson, csrfCookie, defaultLeewaySecs, defaultMaxChunks } from ${JSON.stringify(glue)};
     const WASM = ${literal(wasm)};
     let ready = false;
     export function init() {
@@ -50,7 +50,7 @@ const loaders = {
   module: `
     import module from "./browser_bg.wasm";
     import { initSync } from ${JSON.stringify(glue)};
-    export { decodeJson, sessionJson, defaultLeewaySecs, defaultMaxChunks } from ${JSON.stringify(glue)};
+    export { decodeJson, sessionJson, csrfCookie, defaultLeewaySecs, defaultMaxChunks } from ${JSON.stringify(glue)};
     let ready = false;
     export function init() {
       if (ready) return;

@@ -2,7 +2,7 @@
 // cookie. Nothing here verifies a token: the key stays on the server.
 
 /** The codes `decode` can throw, as the Rust API and the CLI name them. */
-export type SessionDecodeErrorCode = "malformed" | "too_large" | "bad_base64" | "bad_json";
+export type SessionDecodeErrorCode = "malformed" | "too_large" | "bad_base64" | "bad_json" | "decrypt";
 
 /** A token that cannot be decoded. The message starts with the code: `bad_base64: …`. */
 export class SessionDecodeError extends Error {
@@ -44,7 +44,9 @@ export interface DecodeOptions {
  * mode's readable half `header.payload`.
  * @throws {SessionDecodeError} `malformed` (not three non-empty segments, or not a string),
  *   `too_large` (over 128 KiB, the most any Worker accepts), `bad_base64` (not canonical unpadded base64url),
- *   `bad_json` (not UTF-8, or not a JSON object).
+ *   `bad_json` (not UTF-8, or not a JSON object), `decrypt` (an encrypted session, a JWE from a
+ *   Worker with `JWT_SESSION_MODE = encrypted`: only the Worker can read it, the page has no key;
+ *   its header is readable).
  */
 export function decode<T = JwtHeader>(token: string, options: DecodeOptions & { header: true }): T;
 export function decode<T = SessionPayload>(token: string, options?: DecodeOptions): T;
@@ -63,13 +65,15 @@ export interface ReadSessionOptions {
 /**
  * The session in the cookie `name` (default `jwtsession`), or `null` when no cookie of that
  * name decodes to a session that has not expired (with the Worker's leeway). Chunked
- * sessions (`name.0`, `name.1`, …) are put back together. Never throws for a bad cookie.
+ * sessions (`name.0`, `name.1`, …) are put back together. Never throws for a bad cookie. An
+ * encrypted session (`JWT_SESSION_MODE = encrypted`) is `null`: the page has no key, by design.
  */
 export function readSession<T = SessionPayload>(name?: string, options?: ReadSessionOptions): T | null;
 
 /**
  * The session's CSRF token (its `csrf` claim, present when the Worker runs with
  * `JWT_SESSION_CSRF=on`), or `null`: send it in the `X-CSRF-Token` header of POST, PUT, PATCH
- * and DELETE requests. Reads the same cookies as `readSession`.
+ * and DELETE requests. Reads the same cookies as `readSession`; in encrypted mode, where the
+ * claim is out of reach, the readable `<name>.csrf` cookie the Worker sets (read first).
  */
 export function csrfToken(name?: string, options?: ReadSessionOptions): string | null;

@@ -83,7 +83,7 @@ export interface JwtSessionOptions {
   httpOnly?: boolean;
   partitioned?: boolean;
   maxChunks?: number;
-  mode?: "single" | "split";
+  mode?: "single" | "split" | "encrypted";
   csrf?: "off" | "on";
   trustedOrigins?: string | string[];
   revocationKv?: string;

@@ -29,8 +29,9 @@
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::claims::DEFAULT_LEEWAY_SECS;
-use crate::cookie::{session_cookies, DEFAULT_MAX_CHUNKS, MAX_CHUNKS_LIMIT};
-use crate::error::Error;
+use crate::cookie::{csrf_cookie_name, parse_cookie_header, session_cookies, DEFAULT_MAX_CHUNKS, MAX_CHUNKS_LIMIT};
+use crate::error::{Error, ErrorCode};
+use crate::jwe::{header_json, is_jwe};
 use crate::jwt::{decode_unverified_json, Part};
 
 /// First character of a failed [`decode_json`], followed by `code: message` (the `Display` of
@@ -72,11 +73,53 @@ static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
 /// let forged = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.forged";
 /// assert_eq!(decode_json(forged, false), r#"{"counter":1}"#);
 /// ```
+///
+/// An encrypted session (a JWE, five segments) cannot be read here, by design: the page has no
+/// key. Its payload is a failure with the code `decrypt`; its header (how it was encrypted)
+/// is readable.
+///
+/// ```
+/// use worker_jwt_session::browser::{decode_json, FAILURE};
+/// let jwe = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXY.Y3Q.dGFn";
+/// assert!(decode_json(jwe, false).starts_with("\0decrypt: the session is encrypted"));
+/// assert_eq!(decode_json(jwe, true), r#"{"alg":"dir","enc":"A256GCM"}"#);
+/// ```
 #[wasm_bindgen(js_name = decodeJson)]
 #[must_use]
 pub fn decode_json(token: &str, header: bool) -> String {
     let part = if header { Part::Header } else { Part::Payload };
+    if is_jwe(token) {
+        return match part {
+            Part::Header => header_json(token).unwrap_or_else(|err| failure(&err)),
+            Part::Payload => failure(&Error::new(ErrorCode::Decrypt, ENCRYPTED)),
+        };
+    }
     decode_unverified_json(token, part).unwrap_or_else(|err| failure(&err))
+}
+
+/// Why the page cannot read an encrypted session.
+const ENCRYPTED: &str =
+    "the session is encrypted (JWT_SESSION_MODE = encrypted): only the Worker can read it; the page has no key, by design";
+
+/// The first non-empty value of the readable `name.csrf` cookie, which a Worker in encrypted
+/// mode with CSRF protection on sets (the page cannot read the `csrf` claim inside the JWE);
+/// the empty string when there is none. Found by the Worker's own cookie parser.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::browser::csrf_cookie;
+/// assert_eq!(csrf_cookie("theme=dark; jwtsession.csrf=abc; jwtsession=x", "jwtsession"), "abc");
+/// assert_eq!(csrf_cookie("jwtsession=a.b.c", "jwtsession"), "");
+/// ```
+#[wasm_bindgen(js_name = csrfCookie)]
+#[must_use]
+pub fn csrf_cookie(cookie_header: &str, name: &str) -> String {
+    let csrf_name = csrf_cookie_name(name);
+    parse_cookie_header(cookie_header)
+        .find(|(cookie_name, value)| *cookie_name == csrf_name && !value.is_empty())
+        .map(|(_, value)| value.to_owned())
+        .unwrap_or_default()
 }
 
 /// The payload JSON text of every session token in a `Cookie` header (or `document.cookie`)
@@ -227,6 +270,22 @@ mod tests {
         let header = format!("jwtsession.1={b}; jwtsession={other}; x=1; jwtsession.0={a}; jwtsession=bad");
         assert_eq!(session_json(&header, "jwtsession", 4), "{\"counter\":2}\0{\"counter\":1}\0");
         assert_eq!(session_json(&header, "other", 4), "");
+    }
+
+    #[test]
+    fn an_encrypted_session_is_no_session_for_the_page() {
+        let jwe = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..QkJCQkJCQkJCQkJC.e30.AAAAAAAAAAAAAAAAAAAAAA";
+        let got = decode_json(jwe, false);
+        assert!(got.starts_with("\0decrypt: ") && got.contains("only the Worker"), "{got:?}");
+        assert_eq!(session_json(&format!("jwtsession={jwe}"), "jwtsession", 4), "");
+        // A readable session beside it (a leftover from single mode) is still found.
+        assert_eq!(
+            session_json(&format!("jwtsession={jwe}; jwtsession={TOKEN}"), "jwtsession", 4),
+            "{\"counter\":1}\0"
+        );
+        assert_eq!(csrf_cookie(&format!("jwtsession={jwe}; jwtsession.csrf=tok"), "jwtsession"), "tok");
+        assert_eq!(csrf_cookie("jwtsession.csrf=; jwtsession.csrf=second", "jwtsession"), "second");
+        assert_eq!(csrf_cookie("other.csrf=x", "jwtsession"), "");
     }
 
     #[test]

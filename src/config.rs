@@ -244,7 +244,12 @@ pub const SETTINGS: &[Setting] = &[
     Setting { opt: Opt::HttpOnly, binding: "JWT_SESSION_HTTP_ONLY", js_name: "httpOnly", kind: Kind::Flag },
     Setting { opt: Opt::Partitioned, binding: "JWT_SESSION_PARTITIONED", js_name: "partitioned", kind: Kind::Flag },
     Setting { opt: Opt::MaxChunks, binding: "JWT_SESSION_MAX_CHUNKS", js_name: "maxChunks", kind: Kind::Count },
-    Setting { opt: Opt::Mode, binding: "JWT_SESSION_MODE", js_name: "mode", kind: Kind::Choice(&["single", "split"]) },
+    Setting {
+        opt: Opt::Mode,
+        binding: "JWT_SESSION_MODE",
+        js_name: "mode",
+        kind: Kind::Choice(&["single", "split", "encrypted"]),
+    },
     Setting { opt: Opt::Csrf, binding: "JWT_SESSION_CSRF", js_name: "csrf", kind: Kind::Choice(&["off", "on"]) },
     Setting {
         opt: Opt::TrustedOrigins,
@@ -353,7 +358,7 @@ impl Opt {
             ),
             Opt::HttpOnly => (
                 "`false`",
-                "cookie `HttpOnly`; off so the page's JavaScript can read the session",
+                "cookie `HttpOnly`; off so the page's JavaScript can read the session (on by default in `encrypted` mode)",
             ),
             Opt::Partitioned => (
                 "`false`",
@@ -365,7 +370,7 @@ impl Opt {
             ),
             Opt::Mode => (
                 "`single`",
-                "`single`: the whole token in the cookie; `split`: `header.payload` readable, the signature in an `HttpOnly` `jwtsession.sig` (see Cookie modes)",
+                "`single`: the whole token in the cookie; `split`: `header.payload` readable, the signature in an `HttpOnly` `jwtsession.sig`; `encrypted`: a JWE nobody but the Worker reads, `HttpOnly` by default (crate feature `encrypted`; see Cookie modes)",
             ),
             Opt::Csrf => (
                 "`off`",
@@ -546,6 +551,8 @@ pub struct Builder {
     leeway: Duration,
     allow_legacy: bool,
     cookie: CookieOptions,
+    /// `HttpOnly` when set explicitly; otherwise it follows the mode (on in encrypted mode).
+    http_only: Option<bool>,
     csrf: bool,
     trusted_origins: Vec<String>,
     revocation: RevocationOptions,
@@ -565,6 +572,7 @@ impl Builder {
             leeway: Duration::from_secs(DEFAULT_LEEWAY_SECS),
             allow_legacy: false,
             cookie: CookieOptions::default(),
+            http_only: None,
             csrf: false,
             trusted_origins: Vec::new(),
             revocation: RevocationOptions::default(),
@@ -849,7 +857,9 @@ impl Builder {
         self
     }
 
-    /// The cookie's `HttpOnly`. Defaults to false: the page's JavaScript reads the session.
+    /// The cookie's `HttpOnly`. Defaults to false: the page's JavaScript reads the session; in
+    /// [`Mode::Encrypted`] it defaults to true (the page cannot read it anyway), and a value set
+    /// here still rules.
     ///
     /// # Examples
     ///
@@ -863,7 +873,7 @@ impl Builder {
     /// # Ok::<(), worker_jwt_session::Error>(())
     /// ```
     pub fn http_only(mut self, http_only: bool) -> Self {
-        self.cookie.http_only = http_only;
+        self.http_only = Some(http_only);
         self
     }
 
@@ -1061,7 +1071,9 @@ impl Builder {
                 ),
             ));
         }
-        self.cookie.validate().map_err(|e| {
+        let mut cookie = self.cookie.clone();
+        cookie.http_only = self.http_only.unwrap_or(cookie.mode == Mode::Encrypted);
+        cookie.validate().map_err(|e| {
             if self.binding_names {
                 Error::new(ErrorCode::Config, format!("JWT_SESSION_* cookie settings: {}", e.message()))
             } else {
@@ -1105,7 +1117,7 @@ impl Builder {
             validation,
             csrf: CsrfOptions { enabled: self.csrf, trusted_origins },
             lifetime: Lifetime { max_age: self.max_age, refresh_after, absolute_lifetime: self.absolute_lifetime },
-            cookie: self.cookie,
+            cookie,
         })
     }
 

@@ -27,10 +27,11 @@
 use serde_json::Value;
 
 use crate::claims::{Validation, CSRF, ORIG_IAT, SID};
-use crate::cookie::{self, CookieOptions, Source, MAX_COOKIE_BYTES};
+use crate::cookie::{self, CookieOptions, Mode, Source, MAX_COOKIE_BYTES};
 pub use crate::csrf::RequestInfo;
 use crate::csrf::{self, CsrfOptions};
 use crate::error::{Error, ErrorCode};
+use crate::jwe;
 use crate::jwt::{self, Algorithm};
 use crate::keys::KeyRing;
 use crate::policy::{self, Decision, Lifetime, Origin, Outcome};
@@ -708,7 +709,7 @@ impl JwtSessions {
                     std::slice::from_ref(&candidate.token)
                 };
             for token in tokens {
-                match jwt::verify_within(token, &self.keys, &self.validation, now_secs, &mut budget) {
+                match self.verify_within(token, now_secs, &mut budget) {
                     Ok(verified) => return Session::from_verified(verified, found.present),
                     Err(err) => {
                         first_error.get_or_insert(err.code());
@@ -730,7 +731,9 @@ impl JwtSessions {
             // that did not verify, and the signature that goes with them, are left for the
             // browser to expire on its own.
             let signature = cookie::signature_cookie_name(&self.cookie.name);
-            present.retain(|name| !cookie::is_chunk_name(name, &self.cookie.name) && *name != signature);
+            let csrf = cookie::csrf_cookie_name(&self.cookie.name);
+            present
+                .retain(|name| !cookie::is_chunk_name(name, &self.cookie.name) && *name != signature && *name != csrf);
         }
         Session::from_rejected(code, present)
     }
@@ -782,7 +785,19 @@ impl JwtSessions {
     /// # Ok::<(), worker_jwt_session::Error>(())
     /// ```
     pub fn verify_token(&self, token: &str, now_secs: u64) -> Result<jwt::Claims, Error> {
-        jwt::verify(token, &self.keys, &self.validation, now_secs).map(|verified| verified.claims)
+        let mut unbounded = usize::MAX;
+        self.verify_within(token, now_secs, &mut unbounded).map(|verified| verified.claims)
+    }
+
+    /// One candidate token, whatever its form: a JWE (five segments) is decrypted, anything
+    /// else verified as a JWS, both against one work budget. Every mode reads every form, so
+    /// changing the mode logs nobody out.
+    fn verify_within(&self, token: &str, now_secs: u64, budget: &mut usize) -> Result<jwt::Verified, Error> {
+        if jwe::is_jwe(token) {
+            jwe::decrypt_within(token, &self.keys, &self.validation, now_secs, budget)
+        } else {
+            jwt::verify_within(token, &self.keys, &self.validation, now_secs, budget)
+        }
     }
 
     /// Decides everything the response carries for `session`: the `Vary` and `Set-Cookie`
@@ -911,15 +926,22 @@ impl JwtSessions {
                 claims.insert("exp".into(), Value::from(now_secs.saturating_add(lifetime)));
                 claims.insert(ORIG_IAT.into(), Value::from(start));
                 claims.insert(SID.into(), Value::from(sid));
-                if self.csrf.enabled {
-                    let token = match snap.csrf {
-                        Some(token) => token,
-                        None => session::new_session_id()?,
-                    };
-                    claims.insert(CSRF.into(), Value::from(token));
+                let csrf_token = match (self.csrf.enabled, snap.csrf) {
+                    (false, _) => None,
+                    (true, Some(token)) => Some(token),
+                    (true, None) => Some(session::new_session_id()?),
+                };
+                if let Some(token) = &csrf_token {
+                    claims.insert(CSRF.into(), Value::from(token.as_str()));
                 }
-                let token = jwt::sign(&claims, &self.keys, self.algorithm)?;
-                cookie::session_set_cookies(&self.cookie, &token, lifetime, now_secs, https, &snap.present)?
+                let (token, csrf_cookie) = match self.cookie.mode {
+                    // The page cannot read an encrypted session: its CSRF token goes in a
+                    // readable cookie of its own.
+                    Mode::Encrypted => (jwe::encrypt(&claims, &self.keys)?, csrf_token.as_deref()),
+                    _ => (jwt::sign(&claims, &self.keys, self.algorithm)?, None),
+                };
+                let (cookie, present) = (&self.cookie, &snap.present);
+                cookie::session_set_cookies_with_csrf(cookie, &token, csrf_cookie, lifetime, now_secs, https, present)?
             }
         };
         Ok((decision, set_cookies, snap.accessed, writes))
@@ -1675,6 +1697,143 @@ mod tests {
         let session = s.load_cookie_header(Some(&cookie), T0 + 151);
         assert!(session.is_empty());
         assert_eq!(session.rejected(), Some(ErrorCode::Expired));
+    }
+
+    #[cfg(feature = "encrypted")]
+    fn encrypted() -> JwtSessions {
+        JwtSessions::builder(SECRET).mode(Mode::Encrypted).build().unwrap()
+    }
+
+    #[cfg(feature = "encrypted")]
+    #[test]
+    fn encrypted_mode_writes_one_http_only_jwe_nobody_else_reads() {
+        let s = encrypted();
+        let (_, out) = counter_request(&s, None, T0);
+        let lines = set_cookies(&out);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].contains("; HttpOnly"), "{}", lines[0]);
+        let token = token_of(&out);
+        assert!(jwe::is_jwe(&token) && !token.contains("eyJjb3VudGVy"), "{token}");
+        assert_eq!(s.load_cookie_header(Some(&jar(&out)), T0 + 1).get::<u64>("counter").unwrap(), Some(1));
+        assert_eq!(s.verify_token(&token, T0 + 1).unwrap()["counter"], 1);
+        // The explicit option still rules.
+        let readable = JwtSessions::builder(SECRET).mode(Mode::Encrypted).http_only(false).build().unwrap();
+        assert!(!set_cookies(&counter_request(&readable, None, T0).1)[0].contains("HttpOnly"));
+        // Tampered: dropped with the code `decrypt`, and replaced.
+        let mut bytes = token.into_bytes();
+        let i = bytes.len() - 3;
+        bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+        let tampered = format!("jwtsession={}", String::from_utf8(bytes).unwrap());
+        assert_eq!(s.load_cookie_header(Some(&tampered), T0 + 1).rejected(), Some(ErrorCode::Decrypt));
+    }
+
+    #[cfg(feature = "encrypted")]
+    #[test]
+    fn switching_to_and_from_encrypted_mode_logs_nobody_out() {
+        let (single, split, enc) = (sessions(), split(), encrypted());
+        let (_, out) = counter_request(&split, None, T0);
+        // A split pair, read by an encrypted Worker: re-issued encrypted, `.sig` expired.
+        let (n, out) = counter_request(&enc, Some(&jar(&out)), T0 + 1);
+        assert_eq!(n, 2);
+        let lines = set_cookies(&out);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(jwe::is_jwe(&token_of(&out)));
+        assert!(lines[1].starts_with("jwtsession.sig=;") && lines[1].contains("Max-Age=0"));
+        // The JWE, read by a single Worker with the same secret: re-issued as a JWS.
+        let (n, out) = counter_request(&single, Some(&jar(&out)), T0 + 2);
+        assert_eq!(n, 3);
+        assert_eq!(token_of(&out).matches('.').count(), 2);
+        // A whole JWS, read by an encrypted Worker, then the JWE by a split Worker.
+        let (n, out) = counter_request(&enc, Some(&jar(&out)), T0 + 3);
+        assert_eq!(n, 4);
+        let (n, out) = counter_request(&split, Some(&jar(&out)), T0 + 4);
+        assert_eq!(n, 5);
+        assert!(set_cookies(&out).iter().any(|l| l.starts_with("jwtsession.sig=") && !l.contains("Max-Age=0")));
+    }
+
+    #[cfg(feature = "encrypted")]
+    #[test]
+    fn an_encrypted_session_under_a_previous_secret_is_reissued_under_the_current_one() {
+        let old = JwtSessions::builder(OLD).mode(Mode::Encrypted).build().unwrap();
+        let (_, out) = counter_request(&old, None, T0);
+        let rotated = JwtSessions::builder(SECRET).previous_secret(OLD).mode(Mode::Encrypted).build().unwrap();
+        let session = rotated.load_cookie_header(Some(&jar(&out)), T0 + 1);
+        assert_eq!(session.get::<u64>("counter").unwrap(), Some(1));
+        let plan = commit(&rotated, &session, T0 + 1);
+        assert_eq!(plan.decision, Decision::Issue, "read only, but under an old key");
+        let current_only = encrypted();
+        assert_eq!(current_only.load_cookie_header(Some(&jar(&plan)), T0 + 2).get::<u64>("counter").unwrap(), Some(1));
+        assert_eq!(current_only.load_cookie_header(Some(&jar(&out)), T0 + 2).rejected(), Some(ErrorCode::Decrypt));
+    }
+
+    #[cfg(feature = "encrypted")]
+    #[test]
+    fn a_large_encrypted_session_is_chunked_and_comes_back_whole() {
+        let s = encrypted();
+        let (big, out) = big_session(&s, 9000);
+        let names: Vec<&str> = out.set_cookies().map(|c| c.split('=').next().unwrap()).collect();
+        assert_eq!(names, ["jwtsession.0", "jwtsession.1", "jwtsession.2"]);
+        assert!(out.set_cookies().all(|c| c.contains("; HttpOnly")));
+        let back = s.load_cookie_header(Some(&jar(&out)), T0 + 1);
+        assert_eq!(back.get::<String>("big").unwrap().as_deref(), Some(big.as_str()));
+        back.destroy();
+        let gone = s.commit_headers(&back, &OK, T0 + 1, Scheme::Https);
+        assert_eq!(gone.set_cookies().filter(|c| c.contains("Max-Age=0")).count(), 3);
+    }
+
+    #[cfg(feature = "encrypted")]
+    #[test]
+    fn encrypted_mode_with_csrf_sets_a_readable_token_cookie_expired_with_the_session() {
+        let s = JwtSessions::builder(SECRET).mode(Mode::Encrypted).csrf(true).build().unwrap();
+        let (_, out) = counter_request(&s, None, T0);
+        let lines = set_cookies(&out);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        let csrf = lines[1].split(';').next().unwrap().strip_prefix("jwtsession.csrf=").unwrap().to_owned();
+        assert_eq!(csrf.len(), 22);
+        assert!(!lines[1].contains("HttpOnly") && lines[0].contains("HttpOnly"));
+        let attrs = |l: &str| -> Vec<String> {
+            l.split("; ").skip(1).filter(|a| !a.starts_with("Expires") && *a != "HttpOnly").map(str::to_owned).collect()
+        };
+        assert_eq!(attrs(&lines[0]), attrs(&lines[1]));
+        // It is the session's token: a POST carrying it passes.
+        let cookie = jar(&out);
+        let post = RequestInfo {
+            cookie: Some(&cookie),
+            method: "POST",
+            url: "https://app.example/note",
+            origin: Some("https://app.example"),
+            csrf_token: Some(&csrf),
+            ..RequestInfo::default()
+        };
+        let session = s.load_request(&post, T0 + 1).unwrap();
+        assert_eq!(session.csrf_token().as_deref(), Some(csrf.as_str()));
+        // Destroy expires both; switching to single mode expires the CSRF cookie.
+        session.destroy();
+        let gone = commit(&s, &session, T0 + 1);
+        let expired: Vec<&str> = gone.set_cookies().map(|c| c.split('=').next().unwrap()).collect();
+        assert_eq!(expired, ["jwtsession", "jwtsession.csrf"]);
+        let single = JwtSessions::builder(SECRET).csrf(true).build().unwrap();
+        let (_, out) = counter_request(&single, Some(&cookie), T0 + 2);
+        let lines = set_cookies(&out);
+        assert!(lines[1].starts_with("jwtsession.csrf=;") && lines[1].contains("Max-Age=0"), "{lines:?}");
+    }
+
+    #[cfg(not(feature = "encrypted"))]
+    #[test]
+    fn encrypted_mode_without_the_feature_is_a_configuration_error_naming_it() {
+        let err = JwtSessions::from_vars(|n| match n {
+            "JWT_SESSION_SECRET" => Some(SECRET.to_string()),
+            "JWT_SESSION_MODE" => Some("encrypted".to_string()),
+            _ => None,
+        })
+        .unwrap_err();
+        assert_eq!((err.code(), err.binding()), (ErrorCode::Config, Some("JWT_SESSION_MODE")));
+        assert!(err.message().contains("feature `encrypted`"), "{err}");
+        let err = JwtSessions::builder(SECRET).mode(Mode::Encrypted).build().unwrap_err();
+        assert!(err.message().contains("feature `encrypted`"), "{err}");
+        // A JWE that reaches such a Worker is dropped with the code `decrypt`.
+        let jwe = "jwtsession=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..AAAAAAAAAAAAAAAA.e30.AAAAAAAAAAAAAAAAAAAAAA";
+        assert_eq!(sessions().load_cookie_header(Some(jwe), T0).rejected(), Some(ErrorCode::Decrypt));
     }
 
     #[test]

@@ -45,13 +45,14 @@ pub type Claims = Map<String, Value>;
 /// let verified = jwt::verify(&token, &ring, &Validation::default(), 1000)?;
 /// // With several keys, a token names the one that signed it.
 /// let kid = Some(ring.current().kid().to_owned());
-/// assert_eq!(verified.header, Header { alg: Algorithm::HS256, kid });
+/// assert_eq!(verified.header, Header { alg: Some(Algorithm::HS256), kid });
 /// # Ok::<(), worker_jwt_session::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
-    /// The algorithm that signed it.
-    pub alg: Algorithm,
+    /// The algorithm that signed it; `None` for an encrypted session (a JWE, `alg` `dir`:
+    /// AES-GCM authenticates it, nothing signs it; see [`crate::jwe`]).
+    pub alg: Option<Algorithm>,
     /// The key id, when the token carried one.
     pub kid: Option<String>,
 }
@@ -161,7 +162,7 @@ fn split_token_parts<'a>(h64: &'a str, p64: &'a str, len: usize) -> Result<[&'a 
 
 /// Parses JSON that must be an object. Serde would also accept an array for a struct, so the
 /// first byte is checked; serde_json bounds nesting (128 levels) and rejects trailing data.
-fn parse_object<'de, T: Deserialize<'de>>(bytes: &'de [u8], what: &'static str) -> Result<T, Error> {
+pub(crate) fn parse_object<'de, T: Deserialize<'de>>(bytes: &'de [u8], what: &'static str) -> Result<T, Error> {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     if first != Some(&b'{') {
         return Err(Error::new(ErrorCode::BadJson, format!("{what} is not a JSON object")));
@@ -194,11 +195,12 @@ struct RawHeader {
     crit: Option<Value>,
 }
 
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+pub(crate) fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
     Value::deserialize(d).map(Some)
 }
 
-fn check_header(raw: RawHeader, allowed: &[Algorithm]) -> Result<Header, Error> {
+/// The algorithm and the key id of a JWS header that passes the checks.
+fn check_header(raw: RawHeader, allowed: &[Algorithm]) -> Result<(Algorithm, Option<String>), Error> {
     let alg = match &raw.alg {
         Some(Value::String(name)) if name.eq_ignore_ascii_case("none") => {
             return Err(Error::new(ErrorCode::UnsupportedAlgorithm, "alg `none` is never accepted"));
@@ -224,7 +226,7 @@ fn check_header(raw: RawHeader, allowed: &[Algorithm]) -> Result<Header, Error> 
         Some(Value::String(k)) => Some(k),
         Some(_) => return Err(Error::new(ErrorCode::Malformed, "header kid is not a string")),
     };
-    Ok(Header { alg, kid })
+    Ok((alg, kid))
 }
 
 /// Verifies a token against a key ring, at time `now` (seconds since the Unix epoch).
@@ -275,15 +277,15 @@ pub(crate) fn verify_within(
     let header_bytes = decode_segment(h64)?;
     let payload_bytes = decode_segment(p64)?;
     let signature = decode_segment(s64)?;
-    let header = check_header(parse_object(&header_bytes, "header")?, &validation.algorithms)?;
+    let (alg, kid) = check_header(parse_object(&header_bytes, "header")?, &validation.algorithms)?;
 
     let bad_signature = || Error::new(ErrorCode::BadSignature, "signature does not match");
     // A signature of the wrong length cannot match: say so before hashing anything.
-    if signature.len() != header.alg.mac_len() {
+    if signature.len() != alg.mac_len() {
         return Err(bad_signature());
     }
     let signing_input = token.get(..h64.len() + 1 + p64.len()).unwrap_or_default().as_bytes();
-    let candidates: Vec<(usize, &crate::keys::Key)> = match &header.kid {
+    let candidates: Vec<(usize, &crate::keys::Key)> = match &kid {
         Some(kid) => vec![ring
             .find(kid)
             .ok_or_else(|| Error::new(ErrorCode::UnknownKey, "no configured key has the token's kid"))?],
@@ -300,13 +302,13 @@ pub(crate) fn verify_within(
     *budget -= cost;
     let key_index = candidates
         .into_iter()
-        .find(|(_, key)| key.verify(header.alg, signing_input, &signature))
+        .find(|(_, key)| key.verify(alg, signing_input, &signature))
         .map(|(index, _)| index)
         .ok_or_else(bad_signature)?;
 
     let claims: Claims = parse_object(&payload_bytes, "payload")?;
     let time = claims::check(&claims, validation, now)?;
-    Ok(Verified { header, claims, time, key_index })
+    Ok(Verified { header: Header { alg: Some(alg), kid }, claims, time, key_index })
 }
 
 /// Signs `claims` with the ring's current key. The header is `{"alg":…,"typ":"JWT"}` in that
@@ -493,7 +495,7 @@ mod tests {
         for alg in [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512] {
             let t = sign(&obj(json!({"a": "b", "exp": 100})), &ring, alg).unwrap();
             let v = verify(&t, &ring, &all, 50).unwrap();
-            assert_eq!(v.header.alg, alg);
+            assert_eq!(v.header.alg, Some(alg));
             let sig = decode_segment(t.rsplit('.').next().unwrap()).unwrap();
             assert_eq!(sig.len(), alg.mac_len());
             if alg != Algorithm::HS256 {

@@ -2,7 +2,8 @@
 //!
 //! The HMAC key schedule (inner and outer padded states) is computed once per key when the ring
 //! is built, then cloned per token: a Worker builds its ring once per isolate and pays only the
-//! message hashing per request.
+//! message hashing per request. With the feature `encrypted`, each key also derives its
+//! AES-256-GCM content key (HKDF-SHA256, see [`crate::jwe`]) there, once.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Sha256, Sha384, Sha512};
@@ -58,6 +59,9 @@ pub struct Key {
     hs256: Hmac<Sha256>,
     hs384: Hmac<Sha384>,
     hs512: Hmac<Sha512>,
+    /// Encrypted mode's key, derived from this secret when the ring is built, never per request.
+    #[cfg(feature = "encrypted")]
+    content: crate::jwe::ContentKey,
 }
 
 impl std::fmt::Debug for Key {
@@ -98,7 +102,15 @@ impl Key {
         id.update(b"worker-jwt-session key id");
         let tag = id.finalize().into_bytes();
         let kid = crate::b64::b64_encode(tag.get(..8).unwrap_or(&tag));
-        Ok(Key { kid, len: secret.len(), hs256, hs384, hs512 })
+        Ok(Key {
+            kid,
+            len: secret.len(),
+            hs256,
+            hs384,
+            hs512,
+            #[cfg(feature = "encrypted")]
+            content: crate::jwe::ContentKey::derive(secret)?,
+        })
     }
 
     /// The key id written into the `kid` header when a ring holds several keys: 11 base64url
@@ -116,6 +128,24 @@ impl Key {
     /// ```
     pub fn kid(&self) -> &str {
         &self.kid
+    }
+
+    /// Encrypted mode's AES-256-GCM key of this secret (feature `encrypted`): HKDF-SHA256 of the
+    /// secret, derived once when the key was made.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use worker_jwt_session::{jwe::ContentKey, keys::Key};
+    /// let secret = b"0123456789abcdef0123456789abcdef";
+    /// let key = Key::new(secret)?;
+    /// let token = key.content_key().encrypt_with_iv(b"{}", None, &[1u8; 12])?;
+    /// assert_eq!(token, ContentKey::derive(secret)?.encrypt_with_iv(b"{}", None, &[1u8; 12])?);
+    /// # Ok::<(), worker_jwt_session::Error>(())
+    /// ```
+    #[cfg(feature = "encrypted")]
+    pub fn content_key(&self) -> &crate::jwe::ContentKey {
+        &self.content
     }
 
     /// Length of the secret in bytes.

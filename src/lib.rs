@@ -28,8 +28,8 @@
 //! # Layout
 //!
 //! [`engine`] decides (load, plan); [`config`] holds the option table and the builder;
-//! [`jwt`], [`claims`], [`keys`], [`alg`], [`b64`], [`cookie`], [`session`] and [`policy`]
-//! each hold one concern. The adapters (`middleware` for workers-rs, `js_worker`, `browser`,
+//! [`jwt`], [`jwe`], [`claims`], [`keys`], [`alg`], [`b64`], [`cookie`], [`session`] and
+//! [`policy`] each hold one concern. The adapters (`middleware` for workers-rs, `js_worker`, `browser`,
 //! the `jwt-session` CLI) only translate between their runtime and the engine.
 //!
 //! # Features
@@ -41,7 +41,12 @@
 //!   installs `lol_alloc` as the global allocator: the browser build is a small leaf module
 //!   where that saves about 8 KB; never combine `browser` into a larger wasm program of yours.
 //! - `js-worker`: the wasm-bindgen engine behind `worker-jwt-session/worker` and `/hono`.
-//! - `cli`: the `jwt-session` command-line tool.
+//! - `encrypted`: `JWT_SESSION_MODE = encrypted` ([`cookie::Mode::Encrypted`]): the session
+//!   in a compact JWE (`dir` + `A256GCM`, RFC 7516) whose AES-256-GCM key is HKDF-SHA256 of the
+//!   secret (empty salt, info `worker-jwt-session A256GCM`), so nobody but the Worker reads it.
+//!   Brings RustCrypto's `aes-gcm` and `hkdf`; without it the mode is a configuration error
+//!   naming the feature, and a JWE cookie is dropped with the code `decrypt`. See [`jwe`].
+//! - `cli`: the `jwt-session` command-line tool (with `encrypted`, to read and make JWEs).
 
 pub mod alg;
 #[cfg(feature = "axum")]
@@ -57,6 +62,7 @@ pub mod engine;
 pub mod error;
 #[cfg(feature = "js-worker")]
 pub mod js_worker;
+pub mod jwe;
 pub mod jwt;
 pub mod keys;
 #[cfg(feature = "worker")]

@@ -745,7 +745,7 @@ mod tests {
         s.insert("a", json!({"x": [1, 2]})).unwrap();
         let s2 = Session::from_verified(
             Verified {
-                header: crate::jwt::Header { alg: crate::jwt::Algorithm::HS256, kid: None },
+                header: crate::jwt::Header { alg: Some(crate::jwt::Algorithm::HS256), kid: None },
                 claims: s.to_json(),
                 time: Default::default(),
                 key_index: 0,
@@ -780,7 +780,7 @@ mod tests {
         let claims = json!({"iat": 1, "exp": 2, "nbf": 0, "orig_iat": 1, "sid": "x", "csrf": "y", "user": "ada"});
         let s = Session::from_verified(
             Verified {
-                header: crate::jwt::Header { alg: crate::jwt::Algorithm::HS256, kid: None },
+                header: crate::jwt::Header { alg: Some(crate::jwt::Algorithm::HS256), kid: None },
                 claims: claims.as_object().cloned().unwrap(),
                 time: Default::default(),
                 key_index: 0,

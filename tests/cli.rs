@@ -533,3 +533,61 @@ fn revoke_prints_the_wrangler_command_a_workers_logout_would_amount_to() {
     // A legacy token names no session: say so, with the code.
     cli(&["revoke", WSGI_1], &[], "").rejected("revocation_unavailable");
 }
+
+/// `sign --mode encrypted`: a JWE, as encrypted mode's cookie holds.
+fn sign_encrypted(claims: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut all = vec!["sign", "--mode", "encrypted"];
+    all.extend_from_slice(args);
+    let out = cli(&all, env, claims);
+    out.ok();
+    let token = out.stdout.strip_suffix('\n').expect("token ends with a newline").to_string();
+    assert_eq!(token.split('.').count(), 5, "{token}");
+    token
+}
+
+#[test]
+fn an_encrypted_session_is_made_verified_and_decoded_only_with_its_secret() {
+    let env = env_secret();
+    let token =
+        sign_encrypted(r#"{"user":"ada"}"#, &["--secret-env", "JWT_SESSION_SECRET", "--now", "1700000000"], &env);
+    assert!(!token.contains("ada"));
+    let verified = cli(&["verify", &token, "--secret-env", "JWT_SESSION_SECRET", "--now", "1700000100"], &env, "");
+    assert_eq!(verified.ok().json(), json!({"user": "ada", "iat": 1700000000u64, "exp": 1700086400u64}));
+    // The Worker's whole path: a Cookie header.
+    let cookie = format!("theme=dark; jwtsession={token}");
+    let session =
+        cli(&["verify", "--cookie", &cookie, "--secret-env", "JWT_SESSION_SECRET", "--now", "1700000100"], &env, "");
+    assert_eq!(session.ok().json(), json!({"user": "ada"}));
+    // Decode without the secret: a clear refusal, code `decrypt`; with it, the claims; the header
+    // is readable either way.
+    let refused = cli(&["decode", &token], &[], "");
+    refused.rejected("decrypt");
+    assert!(refused.stderr.contains("encrypted") && refused.stderr.contains("--secret-env"), "{}", refused.stderr);
+    cli(&["decode", "--cookie", &cookie], &[], "").rejected("decrypt");
+    let decoded = cli(&["decode", &token, "--secret-env", "JWT_SESSION_SECRET"], &env, "");
+    assert_eq!(decoded.ok().json()["user"], "ada");
+    assert_eq!(cli(&["decode", "--header", &token], &[], "").ok().json(), json!({"alg": "dir", "enc": "A256GCM"}));
+    // Another secret cannot read it; an expired one verifies as expired, with the secret's codes.
+    let other = [("OTHER", OLD_SECRET)];
+    cli(&["verify", &token, "--secret-env", "OTHER", "--now", "1700000100"], &other, "").rejected("decrypt");
+    cli(&["decode", &token, "--secret-env", "OTHER"], &other, "").rejected("decrypt");
+    cli(&["verify", &token, "--secret-env", "JWT_SESSION_SECRET", "--now", "1800000000"], &env, "").rejected("expired");
+}
+
+#[test]
+fn an_encrypted_session_under_a_previous_secret_verifies_during_a_rotation() {
+    let old = [("OLD", OLD_SECRET)];
+    let token = sign_encrypted(r#"{"n":1}"#, &["--secret-env", "OLD", "--now", "1700000000"], &old);
+    let both = [("JWT_SESSION_SECRET", SECRET), ("OLD", OLD_SECRET)];
+    let args = ["verify", &token, "--secret-env", "JWT_SESSION_SECRET", "--previous-env", "OLD", "--now", "1700000001"];
+    assert_eq!(cli(&args, &both, "").ok().json()["n"], 1);
+}
+
+#[test]
+fn sign_mode_is_single_or_encrypted() {
+    let env = env_secret();
+    sign(r#"{"a":1}"#, &["--secret-env", "JWT_SESSION_SECRET", "--mode", "single"], &env);
+    cli(&["sign", "--secret-env", "JWT_SESSION_SECRET", "--mode", "split"], &env, "{}").usage();
+    cli(&["sign", "--secret-env", "JWT_SESSION_SECRET", "--mode", "encrypted", "--alg", "HS512"], &env, "{}").usage();
+    cli(&["sign", "--secret-env", "JWT_SESSION_SECRET", "--mode", "sideways"], &env, "{}").rejected("config");
+}

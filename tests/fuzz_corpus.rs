@@ -160,7 +160,7 @@ fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             continue;
         }
         match &case.input {
-            Input::Token { token, .. } => {
+            Input::Token { token, .. } | Input::Jwe { token, .. } => {
                 add("verify_token", &case.name, token.clone().into_bytes());
                 add("decode_unverified", &case.name, token.clone().into_bytes());
             }

@@ -8,7 +8,8 @@
 // Contenders:
 // - ours: benches/workerd/rust-worker (worker-build --release), the real middleware path, in
 //   three variants: JwtSessions cached per isolate (as documented), built per request, and the
-//   core engine on header strings (no JS objects);
+//   core engine on header strings (no JS objects); and the cached variant in split mode and in
+//   encrypted mode (a JWE cookie in, a JWE out: decrypt, change, encrypt);
 // - every benches/workerd/contenders/<name>.js (but _*.js): a JS library, or our JS wrapper
 //   (ours-js.js), behind the shared protocol of contenders/_protocol.js, bundled here with
 //   esbuild. To add a contender, drop in one more file: a comment `// @bench-label …` names it,
@@ -21,7 +22,8 @@
 // Worker runs N round trips in a loop and times them with Date.now() (which advances during
 // synchronous code in local workerd); the first round checks that inside timing against the
 // request's wall time. Medians, min–max and ratios to jose and to raw WebCrypto are reported.
-// Then sizes (gzip -9, as `gzip -9c | wc -c`) and cold starts (Miniflare start → first
+// Then sizes (gzip -9, as `gzip -9c | wc -c`; the feature `encrypted` weighed as the same
+// hello-world built with and without it) and cold starts (Miniflare start → first
 // response). Ports: 127.0.0.1:8840–8842.
 
 import { Miniflare } from "miniflare";
@@ -66,12 +68,13 @@ const WORKERS_RS = {
   demo: "examples/counter/build",
   hello: "benches/workerd/hello-worker/build",
   helloSession: "benches/workerd/hello-session/build",
+  helloSessionEncrypted: "benches/workerd/hello-session-encrypted/build",
   bench: "benches/workerd/rust-worker/build",
 };
 
 // Order of the rows; contenders not listed come after, by file name.
 const ORDER = [
-  "ours", "ours-split", "ours-per-request", "ours-core", "ours-js", "jose", "tsndr", "hono", "webcrypto", "rs-harness", "js-harness",
+  "ours", "ours-split", "ours-encrypted", "ours-per-request", "ours-core", "ours-js", "jose", "tsndr", "hono", "webcrypto", "rs-harness", "js-harness",
 ];
 const REFERENCE = "jose";
 const FLOOR = "webcrypto";
@@ -107,11 +110,14 @@ function rustRows() {
   // The same Worker in split mode: it writes header.payload and an HttpOnly signature cookie,
   // so it takes part in the timing but not in the token-for-token interop check.
   const split = { name: "ours-split", script, runtime: "rust", bindings: { JWT_SESSION_MODE: "split" }, interop: false };
+  // Encrypted mode: its cookie is a JWE (made by this Worker's /sign), decrypted and re-encrypted.
+  const encrypted = { name: "ours-encrypted", script, runtime: "rust", bindings: { JWT_SESSION_MODE: "encrypted" }, interop: false };
   return {
-    workers: [worker, split],
+    workers: [worker, split, encrypted],
     rows: [
       { id: "ours", label: "ours: middleware load + commit (JwtSessions cached per isolate)", worker, query: "variant=cached" },
       { id: "ours-split", label: "ours: same, split mode (header.payload + HttpOnly .sig cookie)", worker: split, query: "variant=cached", split: true },
+      { id: "ours-encrypted", label: "ours: same, encrypted mode (JWE dir + A256GCM in, JWE out)", worker: encrypted, query: "variant=cached", encrypted: true },
       { id: "ours-per-request", label: "ours: same, JwtSessions::from_env on every request", worker, query: "variant=per-request" },
       { id: "ours-core", label: "ours: core engine on header strings (no Request/Response)", worker, query: "variant=core", net: "none" },
       { id: "rs-harness", label: "harness alone, workers-rs: Request + Response, no session", worker, query: "variant=harness", harness: "rust" },
@@ -190,7 +196,7 @@ const splitCookie = (cookie) => cookie.replace(/^jwtsession=([^.;]+\.[^.;]+)\.([
 async function batch(row, cookie, n) {
   const path = `/bench?n=${n}${row.query ? `&${row.query}` : ""}`;
   const t0 = performance.now();
-  const sent = row.split ? splitCookie(cookie) : cookie;
+  const sent = row.cookie ?? (row.split ? splitCookie(cookie) : cookie);
   const { status, text } = await call(row.worker.fetcher, path, { headers: { Cookie: sent } });
   const wall = performance.now() - t0;
   if (status !== 200) fail(`${row.id}: /bench answered ${status}: ${text.slice(0, 500)}`);
@@ -327,6 +333,12 @@ async function main() {
     checks = cross.checks;
     input = cross.tokens.find((t) => t.by === REFERENCE).token;
     const cookie = `jwtsession=${input}`;
+    // Encrypted mode's input: the same payload as a JWE, from the encrypted Worker itself.
+    for (const row of rows.filter((r) => r.encrypted)) {
+      const { status, text } = await call(row.worker.fetcher, "/sign", { method: "POST", body: JSON.stringify(payloadAt(now)) });
+      if (status !== 200 || text.trim().split(".").length !== 5) fail(`${row.id}: /sign gave no JWE: ${status} ${text.slice(0, 200)}`);
+      row.cookie = `jwtsession=${text.trim()}`;
+    }
 
     // 2. Warm-up and calibration (per contender: batches of growing size for WARMUP_MS).
     for (const row of rows) {
@@ -368,8 +380,10 @@ async function main() {
     for (const row of rows.filter((r) => !r.harness)) {
       const token = tokenOf(row.last.setCookie);
       if (!token) fail(`${row.id}: the round trip set no session cookie (${row.last.setCookie})`);
-      await verifyEverywhere(workers, row.id, token, 18);
-      checks += workers.length;
+      // A JWE is read by our Workers only (every mode reads every form).
+      const readers = row.encrypted ? rust.workers.filter((w) => w.interop !== false) : workers;
+      await verifyEverywhere(readers, row.id, token, 18);
+      checks += readers.length;
     }
     results = { rows, minAgreement };
   } catch (err) {
@@ -381,12 +395,16 @@ async function main() {
 
   // 5. Sizes, gzip -9.
   const files = (dir) => [`${ROOT}${dir}/index_bg.wasm`, `${ROOT}${dir}/index.js`];
-  for (const dir of [WORKERS_RS.demo, WORKERS_RS.hello, WORKERS_RS.helloSession]) {
+  for (const dir of [WORKERS_RS.demo, WORKERS_RS.hello, WORKERS_RS.helloSession, WORKERS_RS.helloSessionEncrypted]) {
     for (const f of files(dir)) if (!existsSync(f)) fail(`${f} is missing: run \`make bench\` (it builds it)`);
   }
   const demo = { gz: gzipSize(files(WORKERS_RS.demo)), raw: rawSize(files(WORKERS_RS.demo)) };
   const hello = { gz: gzipSize(files(WORKERS_RS.hello)), raw: rawSize(files(WORKERS_RS.hello)) };
   const helloSession = { gz: gzipSize(files(WORKERS_RS.helloSession)), raw: rawSize(files(WORKERS_RS.helloSession)) };
+  const helloEncrypted = {
+    gz: gzipSize(files(WORKERS_RS.helloSessionEncrypted)),
+    raw: rawSize(files(WORKERS_RS.helloSessionEncrypted)),
+  };
   const demoWasmGz = gzipSize([files(WORKERS_RS.demo)[0]]);
   const helloWasmGz = gzipSize([files(WORKERS_RS.hello)[0]]);
   const jsSizes = found.map((c) => ({ id: c.row.id, label: c.row.label, gz: gzipSize(c.minimal), raw: rawSize(c.minimal) }));
@@ -443,6 +461,8 @@ async function main() {
   size("bare workers-rs hello-world (wasm + JS)", hello.gz, `(${kb(hello.raw)})`);
   size("hello-world + the middleware (README example)", helloSession.gz, `(${kb(helloSession.raw)})`);
   size("  added by the middleware", helloSession.gz - hello.gz, `${helloSession.gz - hello.gz} B`);
+  size("the same with the feature `encrypted`", helloEncrypted.gz, `(${kb(helloEncrypted.raw)})`);
+  size("  added by the feature `encrypted`", helloEncrypted.gz - helloSession.gz, `${helloEncrypted.gz - helloSession.gz} B`);
   size("demo Worker, examples/counter (wasm + JS)", demo.gz, `(${kb(demo.raw)})`);
   size("  demo − hello-world", demo.gz - hello.gz, `${demo.gz - hello.gz} B`);
   for (const s of jsSizes) size(`${s.label}: minimal Worker`, s.gz, `(${kb(s.raw)})`);

@@ -4,7 +4,7 @@
 //
 // The token is taken apart by the Worker's own Rust decoder, compiled to wasm (`#wasm`, wired
 // by js/build.mjs); only JSON.parse happens here, so numbers and key order are JavaScript's.
-import { decodeJson, defaultLeewaySecs, defaultMaxChunks, init, sessionJson } from "#wasm";
+import { csrfCookie, decodeJson, defaultLeewaySecs, defaultMaxChunks, init, sessionJson } from "#wasm";
 
 // What starts a failure from the wasm side (and ends each payload of sessionJson): NUL.
 const NUL = "\0";
@@ -20,8 +20,10 @@ SessionDecodeError.prototype.name = "SessionDecodeError";
 
 /**
  * The payload of a token (or its header with `{ header: true }`), without verifying it: a whole
- * JWS, or split mode's readable half `header.payload`.
- * Throws SessionDecodeError: malformed, too_large, bad_base64 or bad_json.
+ * JWS, or split mode's readable half `header.payload`. An encrypted session (a JWE, from a Worker
+ * with JWT_SESSION_MODE = encrypted) cannot be read in the page, by design: it has no key; its
+ * payload throws with the code `decrypt` (its header is readable).
+ * Throws SessionDecodeError: malformed, too_large, bad_base64, bad_json or decrypt.
  */
 export function decode(token, options) {
   if (typeof token !== "string") {
@@ -47,6 +49,7 @@ export function decode(token, options) {
  * decodes and has not expired. Cookies are tried in the Worker's order: each `name` cookie,
  * then the chunks `name.0`, `name.1`, … put back together. `leeway` and `maxChunks` default to
  * the Worker's defaults (from the engine); pass the values of a Worker configured otherwise.
+ * An encrypted session (JWT_SESSION_MODE = encrypted) is null here: the page has no key.
  */
 export function readSession(
   name = "jwtsession",
@@ -79,9 +82,16 @@ export function readSession(
 /**
  * The session's CSRF token (the `csrf` claim a Worker with `JWT_SESSION_CSRF=on` adds), or null:
  * send it in the `X-CSRF-Token` header of POST, PUT, PATCH and DELETE requests. Same cookies and
- * options as `readSession`.
+ * options as `readSession`. In encrypted mode the claim is out of reach, and the Worker sets the
+ * readable cookie `<name>.csrf` for it, which is read first.
  */
 export function csrfToken(name = "jwtsession", options) {
+  const cookie = options?.cookie ?? globalThis.document?.cookie ?? "";
+  if (typeof name === "string" && typeof cookie === "string") {
+    init();
+    const fromCookie = csrfCookie(cookie, name);
+    if (fromCookie !== "") return fromCookie;
+  }
   const token = readSession(name, options)?.csrf;
   return typeof token === "string" ? token : null;
 }

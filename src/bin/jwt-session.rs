@@ -6,11 +6,11 @@
 //! `verify` says exactly what the Worker would say about a cookie, with the same error codes.
 //!
 //! ```text
-//! jwt-session decode (TOKEN | --cookie HEADER) [--header]
+//! jwt-session decode (TOKEN | --cookie HEADER) [--header] [--secret-env VAR | --secret-file FILE]
 //! jwt-session verify (TOKEN | --cookie HEADER) (--secret-env VAR | --secret-file FILE)
 //!                    [--previous-env VAR] [--alg HS256,…] [--leeway S] [--now UNIX] [--allow-missing-exp]
-//! jwt-session sign (--secret-env VAR | --secret-file FILE) [--alg A] [--max-age S] [--no-exp]
-//!                  [--now UNIX]   < claims.json
+//! jwt-session sign (--secret-env VAR | --secret-file FILE) [--alg A] [--mode encrypted] [--max-age S]
+//!                  [--no-exp] [--now UNIX]   < claims.json
 //! jwt-session keygen [--alg A]
 //! jwt-session revoke TOKEN [--all] [--now UNIX]
 //! ```
@@ -43,7 +43,8 @@ use lexopt::{Arg, Parser};
 use serde_json::{Map, Value};
 use worker_jwt_session::claims::DEFAULT_MAX_TOKEN_BYTES;
 use worker_jwt_session::config::{Opt, PREVIOUS_SECRETS_BINDING, SETTINGS};
-use worker_jwt_session::cookie;
+use worker_jwt_session::cookie::{self, Mode};
+use worker_jwt_session::jwe;
 use worker_jwt_session::jwt::{self, Algorithm, Part};
 use worker_jwt_session::keys::{KeyRing, MIN_SECRET_BYTES};
 use worker_jwt_session::policy::Origin;
@@ -53,7 +54,7 @@ const USAGE: &str = "\
 jwt-session: decode, verify and sign worker-jwt-session tokens locally (nothing leaves this machine)
 
 USAGE:
-    jwt-session decode (TOKEN | --cookie HEADER) [--header]
+    jwt-session decode (TOKEN | --cookie HEADER) [--header] [--secret-env VAR | --secret-file FILE]
     jwt-session verify (TOKEN | --cookie HEADER) (--secret-env VAR | --secret-file FILE) [OPTIONS]
     jwt-session sign (--secret-env VAR | --secret-file FILE) [OPTIONS] < claims.json
     jwt-session keygen [--alg A]
@@ -64,11 +65,13 @@ COMMANDS:
     decode   Print the payload (or, with --header, the header) as JSON, key order kept.
              The signature is NOT checked: never base a decision on this output. Takes a
              whole token, split mode's `header.payload`, or with --cookie a Cookie header.
+             An encrypted session (JWE) needs the secret to be read (the time claims are
+             still not checked); its --header needs none.
     verify   Check a token exactly as the Worker does (same engine, same JWT_SESSION_*
              settings read from the environment); print the payload. With --cookie, take a
              whole Cookie header and print the session the Worker's handler would get.
     sign     Read a JSON object on stdin, set `iat` (now) and `exp` (now + max age), print
-             the token.
+             the token (with --mode encrypted, a JWE as encrypted mode's cookie holds).
     revoke   Print the `wrangler kv key put` command that revokes the token's session (with
              --all, every session of its user begun until now), as session.revoke() and
              revoke_all() would write it: binding from JWT_SESSION_REVOCATION_KV (default
@@ -99,6 +102,8 @@ VERIFY OPTIONS:
 SIGN OPTIONS:
     --alg A                 HS256 (default), HS384 or HS512; the secret must be at least
                             32, 48 or 64 bytes long respectively (RFC 7518 3.2).
+    --mode M                single (default: a JWS) or encrypted (a JWE, dir + A256GCM, its key
+                            HKDF-SHA256 of the secret; --alg does not apply).
     --max-age S             Lifetime: exp = iat + S. Default: 86400.
     --no-exp                Write no `exp` (an `exp` in the input is removed too).
     --now UNIX              Use this time for `iat` and `exp`. Default: the clock.
@@ -358,6 +363,14 @@ impl SecretFlags {
         set_once(&mut self.file, "--secret-file", PathBuf::from(v))
     }
 
+    /// The source when one flag was given, `None` when neither was.
+    fn source_if_any(self) -> Result<Option<SecretSource>, Failure> {
+        if self.env.is_none() && self.file.is_none() {
+            return Ok(None);
+        }
+        self.source().map(Some)
+    }
+
     fn source(self) -> Result<SecretSource, Failure> {
         match (self.env, self.file) {
             (Some(env), None) => Ok(SecretSource::Env(env)),
@@ -417,9 +430,12 @@ fn decode(parser: &mut Parser) -> Result<String, Failure> {
     let mut token = None;
     let mut cookie = None;
     let mut part = Part::Payload;
+    let mut secret = SecretFlags::default();
     while let Some(arg) = next(parser)? {
         match arg {
             Arg::Long("header") => part = Part::Header,
+            Arg::Long("secret-env") => secret.set_env(parser)?,
+            Arg::Long("secret-file") => secret.set_file(parser)?,
             Arg::Long("cookie") => {
                 let v = parser.value().map_err(|_| usage("--cookie needs a value"))?;
                 set_once(&mut cookie, "--cookie", v)?;
@@ -432,6 +448,12 @@ fn decode(parser: &mut Parser) -> Result<String, Failure> {
     if token.is_some() && cookie.is_some() {
         return Err(usage("give a TOKEN or --cookie HEADER, not both"));
     }
+    // Only an encrypted session needs the secret; without one, it says so.
+    let ring = match secret.source_if_any()? {
+        Some(source) => Some(KeyRing::new(secret_bytes(&source)?)?),
+        None => None,
+    };
+    let decode_one = |token: &str| decode_json(token, part, ring.as_ref());
     let json = match cookie {
         // The first session cookie that decodes, found as the Worker and readSession() find
         // them (JWT_SESSION_COOKIE and JWT_SESSION_MAX_CHUNKS from the environment).
@@ -443,19 +465,42 @@ fn decode(parser: &mut Parser) -> Result<String, Failure> {
                 .and_then(|v| v.trim().parse().ok())
                 .unwrap_or(cookie::DEFAULT_MAX_CHUNKS);
             let found = cookie::session_cookies(&header, name.trim(), max_chunks);
+            let mut first_error = None;
             found
                 .candidates
                 .iter()
-                .find_map(|c| jwt::decode_unverified_json(&c.token, part).ok())
-                .ok_or_else(|| Error::new(ErrorCode::Malformed, "no session cookie in the header decodes"))?
+                .find_map(|c| decode_one(&c.token).map_err(|e| first_error.get_or_insert(e).code()).ok())
+                .ok_or_else(|| match first_error {
+                    // An encrypted session is the likely reason: say that, not `malformed`.
+                    Some(e) if e.code() == ErrorCode::Decrypt => e,
+                    _ => Error::new(ErrorCode::Malformed, "no session cookie in the header decodes"),
+                })?
         }
-        None => jwt::decode_unverified_json(&token_arg(token)?, part)?,
+        None => decode_one(&token_arg(token)?)?,
     };
     let value: Value = serde_json::from_str(&json).map_err(|e| {
         let what = if part == Part::Header { "header" } else { "payload" };
         Failure::Core(Error::new(ErrorCode::BadJson, format!("{what} is not valid JSON ({e})")))
     })?;
     pretty(&value)
+}
+
+/// One token's header or payload as JSON text: a JWS (or split half) without checking it, a
+/// JWE's header as it is and its payload decrypted with `ring` (time claims unchecked).
+fn decode_json(token: &str, part: Part, ring: Option<&KeyRing>) -> Result<String, Error> {
+    if !jwe::is_jwe(token) {
+        return jwt::decode_unverified_json(token, part);
+    }
+    match (part, ring) {
+        (Part::Header, _) => jwe::header_json(token),
+        (Part::Payload, Some(ring)) => serde_json::to_string(&jwe::decrypt_claims(token, ring)?)
+            .map_err(|e| Error::new(ErrorCode::BadJson, format!("payload cannot be printed ({e})"))),
+        (Part::Payload, None) => Err(Error::new(
+            ErrorCode::Decrypt,
+            "the session is encrypted (a JWE): only the Worker can read it; give its secret with \
+             --secret-env VAR or --secret-file FILE to decrypt it here",
+        )),
+    }
 }
 
 fn verify(parser: &mut Parser) -> Result<String, Failure> {
@@ -573,6 +618,7 @@ fn sign(parser: &mut Parser) -> Result<String, Failure> {
     let mut max_age = None;
     let mut now = None;
     let mut no_exp = false;
+    let mut mode = None;
     while let Some(arg) = next(parser)? {
         match arg {
             Arg::Long("secret-env") => secret.set_env(parser)?,
@@ -580,6 +626,10 @@ fn sign(parser: &mut Parser) -> Result<String, Failure> {
             Arg::Long("alg") => {
                 let v = value(parser, "--alg")?;
                 set_once(&mut alg, "--alg", v)?;
+            }
+            Arg::Long("mode") => {
+                let v = value(parser, "--mode")?;
+                set_once(&mut mode, "--mode", v)?;
             }
             Arg::Long("max-age") => {
                 let v = value(parser, "--max-age")?;
@@ -606,6 +656,12 @@ fn sign(parser: &mut Parser) -> Result<String, Failure> {
         return Err(usage("--no-exp and --max-age contradict each other"));
     }
 
+    let mode = match mode.as_deref().map(str::parse::<Mode>).transpose()? {
+        None | Some(Mode::Single) => Mode::Single,
+        Some(Mode::Encrypted) if alg.is_none() => Mode::Encrypted,
+        Some(Mode::Encrypted) => return Err(usage("--alg applies to signed tokens, not to --mode encrypted")),
+        Some(_) => return Err(usage("--mode is single or encrypted (split mode's cookies hold a single-mode token)")),
+    };
     let alg = parse_alg(alg.as_deref().unwrap_or("HS256"))?;
     let max_age = max_age.map(|s| parse_secs(&s, "--max-age")).transpose()?.unwrap_or(86_400);
     let now = now_or_clock(now.map(|s| parse_secs(&s, "--now")).transpose()?)?;
@@ -632,7 +688,10 @@ fn sign(parser: &mut Parser) -> Result<String, Failure> {
         let exp = now.checked_add(max_age).ok_or_else(|| config("--now plus --max-age is past the end of time"))?;
         claims.insert("exp".to_string(), Value::from(exp));
     }
-    let token = jwt::sign(&claims, &ring, alg)?;
+    let token = match mode {
+        Mode::Encrypted => jwe::encrypt(&claims, &ring)?,
+        _ => jwt::sign(&claims, &ring, alg)?,
+    };
     if token.len() > DEFAULT_MAX_TOKEN_BYTES {
         return Err(Failure::Core(Error::new(
             ErrorCode::TooLarge,

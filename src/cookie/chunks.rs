@@ -2,7 +2,7 @@
 //! and every `Set-Cookie` a session needs, chunked or not ([`session_set_cookies`]).
 
 use super::build::{removal_cookie, set_cookie};
-use super::options::{signature_cookie_name, CookieOptions, Mode, MAX_CHUNKS_LIMIT};
+use super::options::{csrf_cookie_name, signature_cookie_name, CookieOptions, Mode, MAX_CHUNKS_LIMIT};
 use crate::error::{Error, ErrorCode};
 
 /// The most bytes of name plus value that one cookie may hold.
@@ -142,6 +142,40 @@ pub fn session_set_cookies(
     https: bool,
     present: &[String],
 ) -> Result<Vec<String>, Error> {
+    session_set_cookies_with_csrf(opts, token, None, max_age_secs, now_secs, https, present)
+}
+
+/// [`session_set_cookies`], plus, in [`Mode::Encrypted`] and when `csrf_token` is given, the
+/// readable cookie `name.csrf` holding it (never `HttpOnly`, the other attributes the
+/// session's): the page cannot read an encrypted session, so this is how `csrfToken()` finds
+/// the token. In other modes, or without a token, a `name.csrf` the request carried is expired
+/// with the other names of `present` not written.
+///
+/// # Errors
+///
+/// As [`session_set_cookies`]; a CSRF token that is not a cookie value is
+/// [`ErrorCode::Malformed`].
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::cookie::{session_set_cookies_with_csrf, CookieOptions, Mode};
+/// let opts = CookieOptions { mode: Mode::Encrypted, http_only: true, ..CookieOptions::default() };
+/// let headers = session_set_cookies_with_csrf(&opts, "a..b.c.d", Some("tok"), 60, 0, true, &[])?;
+/// assert_eq!(headers.len(), 2);
+/// assert!(headers[0].starts_with("jwtsession=a..b.c.d;") && headers[0].contains("; HttpOnly"));
+/// assert!(headers[1].starts_with("jwtsession.csrf=tok;") && !headers[1].contains("HttpOnly"));
+/// # Ok::<(), worker_jwt_session::Error>(())
+/// ```
+pub fn session_set_cookies_with_csrf(
+    opts: &CookieOptions,
+    token: &str,
+    csrf_token: Option<&str>,
+    max_age_secs: u64,
+    now_secs: u64,
+    https: bool,
+    present: &[String],
+) -> Result<Vec<String>, Error> {
     if !token.bytes().all(is_cookie_octet) {
         return Err(Error::new(
             ErrorCode::Malformed,
@@ -150,7 +184,8 @@ pub fn session_set_cookies(
     }
     // Split mode: the readable `header.payload` under the name, the signature apart.
     let (value, signature) = match opts.mode {
-        Mode::Single => (token, None),
+        // Encrypted mode writes its JWE whole, as single mode writes a JWS.
+        Mode::Single | Mode::Encrypted => (token, None),
         Mode::Split => match token.rsplit_once('.') {
             Some((data, signature)) => (data, Some(signature)),
             None => (token, None),
@@ -183,8 +218,21 @@ pub fn session_set_cookies(
         let hidden = CookieOptions { http_only: true, ..opts.clone() };
         headers.push(set_cookie(&hidden, &signature_name, signature, max_age_secs, now_secs, https));
     }
-    let written =
-        |old: &String| cookies.iter().any(|(n, _)| n == old) || (signature.is_some() && *old == signature_name);
+    let csrf_name = csrf_cookie_name(name);
+    let csrf_token = csrf_token.filter(|_| opts.mode == Mode::Encrypted);
+    if let Some(csrf) = csrf_token {
+        if !csrf.bytes().all(is_cookie_octet) {
+            return Err(Error::new(ErrorCode::Malformed, "the CSRF token holds a byte not allowed in a cookie value"));
+        }
+        // Never HttpOnly: the page must read it to send it back in `X-CSRF-Token`.
+        let readable = CookieOptions { http_only: false, ..opts.clone() };
+        headers.push(set_cookie(&readable, &csrf_name, csrf, max_age_secs, now_secs, https));
+    }
+    let written = |old: &String| {
+        cookies.iter().any(|(n, _)| n == old)
+            || (signature.is_some() && *old == signature_name)
+            || (csrf_token.is_some() && *old == csrf_name)
+    };
     headers.extend(present.iter().filter(|old| !written(old)).map(|old| removal_cookie(opts, old, https)));
     Ok(headers)
 }

@@ -35,6 +35,11 @@ mod options;
 mod parse;
 
 pub use build::{expire_cookies, removal_cookie, set_cookie};
-pub use chunks::{session_set_cookies, split_into_chunks, MAX_COOKIE_BYTES};
-pub use options::{signature_cookie_name, CookieOptions, Mode, SameSite, Secure, DEFAULT_MAX_CHUNKS, MAX_CHUNKS_LIMIT};
+pub use chunks::{session_set_cookies, session_set_cookies_with_csrf, split_into_chunks, MAX_COOKIE_BYTES};
+#[cfg(not(feature = "encrypted"))]
+pub(crate) use options::ENCRYPTED_FEATURE_MISSING;
+pub use options::{
+    csrf_cookie_name, signature_cookie_name, CookieOptions, Mode, SameSite, Secure, DEFAULT_MAX_CHUNKS,
+    MAX_CHUNKS_LIMIT,
+};
 pub use parse::{is_chunk_name, parse_cookie_header, session_cookies, Candidate, SessionCookies, Source};

@@ -170,10 +170,15 @@ pub enum Mode {
     /// `name.sig` the signature, always `HttpOnly`: a script on the page reads the session but
     /// has nothing to replay.
     Split,
+    /// `name` holds a compact JWE (chunked when large), `HttpOnly` unless the option says
+    /// otherwise: neither the page nor anyone on the wire reads the session (see
+    /// [`crate::jwe`]). Needs the crate feature `encrypted`; with CSRF protection on, the
+    /// readable `name.csrf` cookie carries the session's CSRF token for the page.
+    Encrypted,
 }
 
 impl Mode {
-    /// The configuration word: `single` or `split`.
+    /// The configuration word: `single`, `split` or `encrypted`.
     ///
     /// # Examples
     ///
@@ -186,22 +191,33 @@ impl Mode {
         match self {
             Mode::Single => "single",
             Mode::Split => "split",
+            Mode::Encrypted => "encrypted",
         }
     }
 }
+
+/// Why encrypted mode is refused in a build without it: the message names the feature.
+pub(crate) const ENCRYPTED_FEATURE_MISSING: &str =
+    "mode `encrypted` needs the crate feature `encrypted`, which this build was compiled without \
+     (add `features = [\"encrypted\"]` to the worker-jwt-session dependency)";
 
 impl FromStr for Mode {
     type Err = Error;
 
     /// # Errors
     ///
-    /// [`ErrorCode::Config`](crate::ErrorCode::Config) for anything but `single` or `split`.
+    /// [`ErrorCode::Config`](crate::ErrorCode::Config) for anything but `single`, `split` or
+    /// `encrypted`, and for `encrypted` in a build without the crate feature `encrypted`.
     fn from_str(s: &str) -> Result<Self, Error> {
         let s = s.trim();
-        [Mode::Single, Mode::Split]
+        let mode = [Mode::Single, Mode::Split, Mode::Encrypted]
             .into_iter()
             .find(|m| m.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| Error::config(format!("mode must be single or split, not {s:?}")))
+            .ok_or_else(|| Error::config(format!("mode must be single, split or encrypted, not {s:?}")))?;
+        if mode == Mode::Encrypted && !cfg!(feature = "encrypted") {
+            return Err(Error::config(ENCRYPTED_FEATURE_MISSING));
+        }
+        Ok(mode)
     }
 }
 
@@ -218,6 +234,23 @@ pub fn signature_cookie_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     out.push_str(name);
     out.push_str(".sig");
+    out
+}
+
+/// The name of encrypted mode's CSRF cookie for the session cookie `name`: `name.csrf`, which
+/// the page reads (the session itself it cannot) to send the token in `X-CSRF-Token`.
+///
+/// # Examples
+///
+/// ```
+/// use worker_jwt_session::cookie::csrf_cookie_name;
+/// assert_eq!(csrf_cookie_name("jwtsession"), "jwtsession.csrf");
+/// ```
+#[must_use]
+pub fn csrf_cookie_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 5);
+    out.push_str(name);
+    out.push_str(".csrf");
     out
 }
 
@@ -254,7 +287,8 @@ pub struct CookieOptions {
     /// When to set `Secure`. Defaults to [`Secure::Auto`].
     pub secure: Secure,
     /// Whether to set `HttpOnly`. Defaults to `false`: the page's JavaScript reads the session
-    /// by design; it can read it, never forge it.
+    /// by design; it can read it, never forge it. The builder makes it `true` in
+    /// [`Mode::Encrypted`] unless `http_only` is set explicitly.
     pub http_only: bool,
     /// Whether to set `Partitioned` (CHIPS, for a site embedded in others). Defaults to `false`.
     pub partitioned: bool,
@@ -307,7 +341,8 @@ impl CookieOptions {
     /// - `name` starts with `__Host-` (in any case) without `secure: Always`, `path: "/"` and
     ///   no `domain`, or with `__Secure-` (in any case) without `secure: Always`;
     /// - `same_site` is `None` (the value) or `partitioned` is set, without `secure: Always`;
-    /// - `max_chunks` is not between 1 and 32.
+    /// - `max_chunks` is not between 1 and 32;
+    /// - `mode` is [`Mode::Encrypted`] in a build without the crate feature `encrypted`.
     ///
     /// # Examples
     ///
@@ -330,6 +365,9 @@ impl CookieOptions {
                 "max_chunks must be between 1 and {MAX_CHUNKS_LIMIT}, not {}",
                 self.max_chunks
             )));
+        }
+        if self.mode == Mode::Encrypted && !cfg!(feature = "encrypted") {
+            return Err(Error::config(ENCRYPTED_FEATURE_MISSING));
         }
         self.validate_secure_requirements()
     }

@@ -4,7 +4,7 @@
 use std::ops::ControlFlow;
 
 use super::chunks::{chunk_room, MAX_COOKIE_BYTES};
-use super::options::signature_cookie_name;
+use super::options::{csrf_cookie_name, signature_cookie_name};
 
 /// Cookie tossing from a sibling domain needs only a few cookies; more are an attack on us.
 const MAX_PLAIN_CANDIDATES: usize = 16;
@@ -27,7 +27,7 @@ const MAX_VALUES_PER_CHUNK: usize = 4;
 const MAX_CHUNK_CANDIDATES: usize = 16;
 
 /// Chunk names at or past `max_chunks` listed in `present`; with the plain name and the
-/// `max_chunks` usable chunk names, `present` holds at most `max_chunks + 16` names.
+/// `max_chunks` usable chunk names, `present` holds at most `max_chunks + 18` names (with `name.sig` and `name.csrf`).
 const MAX_STRAY_CHUNKS: usize = 15;
 
 /// Chunk indices have one or two digits.
@@ -87,7 +87,7 @@ pub struct SessionCookies {
     /// `name.0`, `name.1`, … (see [`session_cookies`]). The first one that verifies wins.
     pub candidates: Vec<Candidate>,
     /// Names of every cookie of ours that the request carried (`name`, `name.3`, `name.sig`,
-    /// …), each once, so the response can expire the ones it no longer uses.
+    /// `name.csrf`, …), each once, so the response can expire the ones it no longer uses.
     pub present: Vec<String>,
     /// The values of `name.sig` (split mode's signature cookie), in header order, each once,
     /// at most 4: a candidate of two segments (`header.payload`) is tried with each.
@@ -152,7 +152,7 @@ pub enum Source {
 /// whatever the header: at most 16 plain candidates and 16 reassemblies tried; at most 4
 /// distinct values per chunk index (the first ones, later ones ignored); values longer than
 /// `max_chunks * MAX_COOKIE_BYTES` (or chunks adding up to more) ignored; chunk indices from
-/// `max_chunks` on not reassembled; at most `max_chunks + 16` names in `present`. The header
+/// `max_chunks` on not reassembled; at most `max_chunks + 18` names in `present` (`name.sig` and `name.csrf` included). The header
 /// is read once, in linear time, and combinations are built one at a time, only as many as are
 /// tried.
 ///
@@ -185,7 +185,16 @@ pub fn session_cookies(header: &str, name: &str, max_chunks: usize) -> SessionCo
     let mut found = SessionCookies::default();
 
     let signature_name = signature_cookie_name(name);
+    let csrf_name = csrf_cookie_name(name);
     for (cookie_name, value) in parse_cookie_header(header) {
+        if cookie_name == csrf_name {
+            // Encrypted mode's readable CSRF cookie: never a token, only a name to expire with
+            // the session (or when the mode changes).
+            if !found.present.iter().any(|p| p == cookie_name) {
+                found.present.push(cookie_name.to_owned());
+            }
+            continue;
+        }
         if cookie_name == signature_name {
             if !found.present.iter().any(|p| p == cookie_name) {
                 found.present.push(cookie_name.to_owned());

@@ -4,7 +4,7 @@
 //! `panic = "abort"`), so each input is checked the same way on every build.
 //!
 //! Sections follow SECURITY.md: `alg`, structure, claims, signature, size and depth, cookies,
-//! configuration.
+//! configuration, encrypted sessions.
 
 // Helpers of test crates: a panic here is a failing test, not a crashed Worker. Not every
 // including crate uses every helper.
@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 use sha2::Sha256;
 use worker_jwt_session::claims::Validation;
 use worker_jwt_session::cookie::{CookieOptions, Secure};
+use worker_jwt_session::jwe;
 use worker_jwt_session::jwt::{self, Algorithm, Part};
 use worker_jwt_session::keys::{Key, KeyRing};
 use worker_jwt_session::policy::Origin;
@@ -40,6 +41,8 @@ const GOOD_HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
 pub enum Input {
     /// `jwt::verify` with the suite's key ring, under `setup`.
     Token { token: String, setup: Setup },
+    /// `jwe::decrypt` (encrypted mode) with the suite's key ring, under `setup`.
+    Jwe { token: String, setup: Setup },
     /// `jwt::decode_unverified_json` for the payload: the browser package's decoder.
     Unverified(String),
     /// `JwtSessions::load_cookie_header` with the default configuration and [`SECRET`].
@@ -97,7 +100,9 @@ impl Case {
     /// The token or header of this case, for the fuzz targets; `None` for configurations.
     pub fn wire_input(&self) -> Option<&str> {
         match &self.input {
-            Input::Token { token, .. } | Input::Unverified(token) | Input::Cookie(token) => Some(token),
+            Input::Token { token, .. } | Input::Jwe { token, .. } | Input::Unverified(token) | Input::Cookie(token) => {
+                Some(token)
+            }
             Input::Vars(_) | Input::Options(_) => None,
         }
     }
@@ -147,6 +152,16 @@ pub fn run(case: &Case) -> Result<(), String> {
         Input::Token { token, setup } => {
             let ring = if *setup == Setup::Rotated { rotated_ring() } else { ring() };
             match jwt::verify(token, ring, &validation(*setup), NOW) {
+                Ok(_) => Want::Valid,
+                Err(e) => {
+                    no_secret_in(&e.to_string())?;
+                    Want::Code(e.code())
+                }
+            }
+        }
+        Input::Jwe { token, setup } => {
+            let ring = if *setup == Setup::Rotated { rotated_ring() } else { ring() };
+            match jwe::decrypt(token, ring, &validation(*setup), NOW) {
                 Ok(_) => Want::Valid,
                 Err(e) => {
                     no_secret_in(&e.to_string())?;
@@ -278,7 +293,254 @@ pub fn cases() -> Vec<Case> {
     all.extend(size_cases());
     all.extend(cookie_cases());
     all.extend(config_cases());
+    all.extend(encrypted_cases());
     all
+}
+
+/// Encrypted mode (JWE, `dir` + `A256GCM`): every header the reader must refuse, tampering
+/// with each of the five segments, wrong sizes, the claim checks after decryption, and the same
+/// through the engine's cookie path. Without the feature, a JWE is refused with `decrypt`.
+#[cfg(feature = "encrypted")]
+pub fn encrypted_cases() -> Vec<Case> {
+    use worker_jwt_session::jwe::ContentKey;
+    let key = |secret: &str| ContentKey::derive(secret.as_bytes()).unwrap();
+    let iv = [0x42u8; 12];
+    // A JWE under `secret` with this exact protected header, encrypted key, IV and plaintext.
+    let raw = |secret: &str, header: &str, ek: &[u8], iv: &[u8], plaintext: &str| {
+        let protected = b64(header);
+        let iv12: [u8; 12] = iv.try_into().unwrap_or([0x42; 12]);
+        let (ct, tag) = key(secret).seal(&iv12, protected.as_bytes(), plaintext.as_bytes()).unwrap();
+        format!("{protected}.{}.{}.{}.{}", b64(ek), b64(iv), b64(ct), b64(tag))
+    };
+    let good_header = r#"{"alg":"dir","enc":"A256GCM"}"#;
+    let jwe_of = |plaintext: &str| key(SECRET).encrypt_with_iv(plaintext.as_bytes(), None, &iv).unwrap();
+    let good = jwe_of(&payload(1));
+    let foreign = key(OTHER_SECRET).encrypt_with_iv(payload(1).as_bytes(), None, &iv).unwrap();
+    let jwe_case = |name: String, token: String, want: Want| Case {
+        name: format!("jwe: {name}"),
+        input: Input::Jwe { token, setup: Setup::Default },
+        want,
+    };
+    let mut cases = vec![
+        jwe_case("valid".into(), good.clone(), Want::Valid),
+        cookie("jwe: a valid encrypted cookie loads", format!("jwtsession={good}"), Want::Session(1)),
+        jwe_case("another secret".into(), foreign.clone(), Want::Code(Decrypt)),
+        cookie("jwe: a cookie under another secret", format!("jwtsession={foreign}"), Want::Rejected(Decrypt)),
+        Case {
+            name: "jwe: a previous secret decrypts in the rotated ring".into(),
+            input: Input::Jwe {
+                token: key(OLD_SECRET).encrypt_with_iv(payload(1).as_bytes(), None, &iv).unwrap(),
+                setup: Setup::Rotated,
+            },
+            want: Want::Valid,
+        },
+        Case {
+            name: "jwe: a previous secret named by kid decrypts in the rotated ring".into(),
+            input: Input::Jwe {
+                token: key(OLD_SECRET)
+                    .encrypt_with_iv(payload(1).as_bytes(), Some(rotated_ring().keys()[1].kid()), &iv)
+                    .unwrap(),
+                setup: Setup::Rotated,
+            },
+            want: Want::Valid,
+        },
+        jwe_case(
+            "unknown kid".into(),
+            raw(SECRET, r#"{"alg":"dir","enc":"A256GCM","kid":"nope"}"#, b"", &iv, &payload(1)),
+            Want::Code(UnknownKey),
+        ),
+        jwe_case(
+            "non-empty encrypted key".into(),
+            raw(SECRET, good_header, &[1; 32], &iv, &payload(1)),
+            Want::Code(Malformed),
+        ),
+        jwe_case(
+            "zip".into(),
+            raw(SECRET, r#"{"alg":"dir","enc":"A256GCM","zip":"DEF"}"#, b"", &iv, &payload(1)),
+            Want::Code(UnsupportedAlgorithm),
+        ),
+        jwe_case(
+            "crit".into(),
+            raw(SECRET, r#"{"alg":"dir","enc":"A256GCM","crit":["exp"]}"#, b"", &iv, &payload(1)),
+            Want::Code(Malformed),
+        ),
+        jwe_case(
+            "typ JWT".into(),
+            raw(SECRET, r#"{"alg":"dir","enc":"A256GCM","typ":"JWT"}"#, b"", &iv, &payload(1)),
+            Want::Valid,
+        ),
+        jwe_case(
+            "typ JOSE+JSON".into(),
+            raw(SECRET, r#"{"alg":"dir","enc":"A256GCM","typ":"JOSE+JSON"}"#, b"", &iv, &payload(1)),
+            Want::Code(Malformed),
+        ),
+        jwe_case("header not JSON".into(), raw(SECRET, "{alg:dir}", b"", &iv, &payload(1)), Want::Code(BadJson)),
+        jwe_case(
+            "header duplicated alg".into(),
+            raw(SECRET, r#"{"alg":"dir","alg":"dir","enc":"A256GCM"}"#, b"", &iv, &payload(1)),
+            Want::Code(BadJson),
+        ),
+        jwe_case("expired".into(), jwe_of(&format!(r#"{{"exp":{}}}"#, NOW - 60)), Want::Code(Expired)),
+        jwe_case("no exp".into(), jwe_of(r#"{"counter":1}"#), Want::Code(MissingExp)),
+        jwe_case(
+            "nbf in the future".into(),
+            jwe_of(&format!(r#"{{"exp":{},"nbf":{}}}"#, NOW + 60, NOW + 3600)),
+            Want::Code(NotYetValid),
+        ),
+        jwe_case(
+            "iat in the future".into(),
+            jwe_of(&format!(r#"{{"exp":{},"iat":{}}}"#, NOW + 60, NOW + 3600)),
+            Want::Code(IssuedInFuture),
+        ),
+        jwe_case("exp a string".into(), jwe_of(r#"{"exp":"soon"}"#), Want::Code(Malformed)),
+        jwe_case("plaintext an array".into(), jwe_of("[1,2,3]"), Want::Code(BadJson)),
+        jwe_case("plaintext empty".into(), jwe_of(""), Want::Code(BadJson)),
+        jwe_case("plaintext a NUL byte".into(), raw(SECRET, good_header, b"", &iv, "\0"), Want::Code(BadJson)),
+        Case {
+            name: "jwe: session older than the absolute lifetime".into(),
+            input: Input::Jwe {
+                token: jwe_of(&format!(r#"{{"exp":{},"orig_iat":{}}}"#, NOW + 60, NOW - 7200)),
+                setup: Setup::AbsoluteLifetime,
+            },
+            want: Want::Code(LifetimeExceeded),
+        },
+        jwe_case(
+            "over the size limit".into(),
+            jwe_of(&format!(r#"{{"exp":{},"x":"{}"}}"#, NOW + 60, "a".repeat(100_000))),
+            Want::Code(TooLarge),
+        ),
+        Case {
+            name: "jwe: deep nesting is bounded".into(),
+            input: Input::Jwe {
+                token: jwe_of(&format!(r#"{{"exp":{},"x":{}1{}}}"#, NOW + 60, "[".repeat(10_000), "]".repeat(10_000))),
+                setup: Setup::Unbounded,
+            },
+            want: Want::Code(BadJson),
+        },
+    ];
+    // alg and enc: exactly `dir` and `A256GCM`, nothing else in any spelling.
+    for alg in [
+        "DIR",
+        "Dir",
+        "dir ",
+        "none",
+        "None",
+        "HS256",
+        "A256KW",
+        "A256GCMKW",
+        "RSA-OAEP",
+        "ECDH-ES",
+        "PBES2-HS256+A128KW",
+        "",
+    ] {
+        let header = format!(r#"{{"alg":"{alg}","enc":"A256GCM"}}"#);
+        let token = raw(SECRET, &header, b"", &iv, &payload(1));
+        cases.push(jwe_case(format!("alg {alg:?}"), token, Want::Code(UnsupportedAlgorithm)));
+    }
+    for enc in ["A128GCM", "A192GCM", "a256gcm", "A256CBC-HS512", "A128CBC-HS256", "none", ""] {
+        let header = format!(r#"{{"alg":"dir","enc":"{enc}"}}"#);
+        let token = raw(SECRET, &header, b"", &iv, &payload(1));
+        cases.push(jwe_case(format!("enc {enc:?}"), token, Want::Code(UnsupportedAlgorithm)));
+    }
+    for header in [
+        r#"{"enc":"A256GCM"}"#,
+        r#"{"alg":"dir"}"#,
+        r#"{"alg":null,"enc":"A256GCM"}"#,
+        r#"{"alg":["dir"],"enc":"A256GCM"}"#,
+    ] {
+        let token = raw(SECRET, header, b"", &iv, &payload(1));
+        cases.push(jwe_case(format!("header {header}"), token, Want::Code(UnsupportedAlgorithm)));
+    }
+    // IV and tag lengths other than 96 and 128 bits.
+    for len in [1usize, 8, 11, 13, 16, 32] {
+        let token = raw(SECRET, good_header, b"", &vec![0x42u8; len], &payload(1));
+        cases.push(jwe_case(format!("IV of {len} bytes"), token, Want::Code(Decrypt)));
+    }
+    let parts: Vec<String> = good.split('.').map(str::to_owned).collect();
+    let with = |i: usize, value: String| {
+        let mut p = parts.clone();
+        p[i] = value;
+        p.join(".")
+    };
+    for len in [1usize, 12, 15, 17, 32] {
+        cases.push(jwe_case(format!("tag of {len} bytes"), with(4, b64(vec![7u8; len])), Want::Code(Decrypt)));
+    }
+    // Tampering with each segment: every byte of the IV and tag, bytes across the ciphertext,
+    // and the header (the AAD) re-encoded.
+    for (segment, name) in [(2usize, "IV"), (3, "ciphertext"), (4, "tag")] {
+        let bytes = jwt::decode_segment(&parts[segment]).unwrap();
+        let step = if segment == 3 { 7 } else { 1 };
+        for i in (0..bytes.len()).step_by(step) {
+            for bit in [0u8, 7] {
+                let mut flipped = bytes.clone();
+                flipped[i] ^= 1 << bit;
+                let token = with(segment, b64(&flipped));
+                cases.push(jwe_case(format!("{name} byte {i} bit {bit} flipped"), token, Want::Code(Decrypt)));
+            }
+        }
+    }
+    let header_plus = b64(r#"{"alg":"dir","enc":"A256GCM","x":1}"#);
+    cases.push(jwe_case("header with a member added".into(), with(0, header_plus), Want::Code(Decrypt)));
+    let header_spaced = b64(r#"{"alg":"dir", "enc":"A256GCM"}"#);
+    cases.push(jwe_case("header re-encoded with a space".into(), with(0, header_spaced), Want::Code(Decrypt)));
+    let ciphertext = jwt::decode_segment(&parts[3]).unwrap();
+    let cut = b64(&ciphertext[..ciphertext.len() - 3]);
+    cases.push(jwe_case("ciphertext cut short".into(), with(3, cut), Want::Code(Decrypt)));
+    cases.push(jwe_case("ciphertext empty".into(), with(3, String::new()), Want::Code(Decrypt)));
+    cases.push(jwe_case("encrypted key one byte".into(), with(1, b64([0u8])), Want::Code(Malformed)));
+    for (i, junk) in [(0usize, "e30="), (1, "AA=="), (2, "QkJC!"), (3, "+/"), (4, "A")] {
+        cases.push(jwe_case(
+            format!("segment {i} not canonical base64url"),
+            with(i, junk.to_owned()),
+            Want::Code(BadBase64),
+        ));
+    }
+    for shape in ["a.b.c.d.e.f", ".b.c.d.e", "a.b..d.e", "a.b.c.d.", "...."] {
+        cases.push(jwe_case(format!("shape {shape:?}"), shape.to_owned(), Want::Code(Malformed)));
+    }
+    // Through the engine: a tampered cookie is dropped with its code, a forged JWE beside the
+    // genuine one does not hide it, and a flood of forgeries costs a bounded amount of work.
+    let mut ct = jwt::decode_segment(&parts[3]).unwrap();
+    ct[0] ^= 1;
+    let tampered = with(3, b64(ct));
+    cases.push(cookie("jwe: tampered cookie", format!("jwtsession={tampered}"), Want::Rejected(Decrypt)));
+    cases.push(cookie(
+        "jwe: tossed forgery before the genuine one",
+        format!("jwtsession={tampered}; jwtsession={good}"),
+        Want::Session(1),
+    ));
+    cases.push(cookie(
+        "jwe: genuine before a tossed forgery",
+        format!("jwtsession={good}; jwtsession={tampered}"),
+        Want::Session(1),
+    ));
+    let many: Vec<String> =
+        (0..16).map(|i| format!("jwtsession={}.{}", &tampered[..tampered.len() - 23], b64([i as u8; 16]))).collect();
+    cases.push(cookie("jwe: sixteen forgeries", many.join("; "), Want::Rejected(Decrypt)));
+    cases.push(cookie(
+        "jwe: with a stray signature cookie",
+        format!("jwtsession={good}; jwtsession.sig=AAAA"),
+        Want::Session(1),
+    ));
+    cases
+}
+
+/// Without the feature `encrypted`, a JWE cannot be read: refused with `decrypt`, whatever it holds.
+#[cfg(not(feature = "encrypted"))]
+pub fn encrypted_cases() -> Vec<Case> {
+    let jwe = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..QkJCQkJCQkJCQkJC.e30.AAAAAAAAAAAAAAAAAAAAAA";
+    vec![
+        Case {
+            name: "jwe: a build without the feature refuses it".into(),
+            input: Input::Jwe { token: jwe.into(), setup: Setup::Default },
+            want: Want::Code(Decrypt),
+        },
+        cookie(
+            "jwe: a build without the feature drops the cookie",
+            format!("jwtsession={jwe}"),
+            Want::Rejected(Decrypt),
+        ),
+    ]
 }
 
 /// `alg`: `none` in every spelling, other families (algorithm confusion), wrong MAC sizes,

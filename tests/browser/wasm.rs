@@ -3,7 +3,7 @@
 #![cfg(all(target_arch = "wasm32", feature = "browser"))]
 
 use wasm_bindgen_test::wasm_bindgen_test;
-use worker_jwt_session::browser::{decode_json, session_json, FAILURE};
+use worker_jwt_session::browser::{csrf_cookie, decode_json, session_json, FAILURE};
 
 const TOKEN: &str =
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjb3VudGVyIjoxfQ.L4FO0H7KJXfOfEgLV_N93ByCMk5FU8ZuX2YG4Q9lw8Q";
@@ -51,4 +51,13 @@ fn session_cookies_are_found_and_reassembled_as_the_worker_does() {
     let encoded = format!("jwtsession.0={a}; jwtsession.1={}", b.replace('.', "%2E"));
     assert_eq!(session_json(&encoded, "jwtsession", 4), "");
     assert_eq!(session_json("", "jwtsession", 4), "");
+}
+
+#[wasm_bindgen_test]
+fn an_encrypted_session_is_refused_with_decrypt_and_its_csrf_cookie_is_read() {
+    let jwe = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..QkJCQkJCQkJCQkJC.e30.AAAAAAAAAAAAAAAAAAAAAA";
+    assert!(decode_json(jwe, false).starts_with("\0decrypt: the session is encrypted"));
+    assert_eq!(decode_json(jwe, true), r#"{"alg":"dir","enc":"A256GCM"}"#);
+    assert_eq!(session_json(&format!("jwtsession={jwe}"), "jwtsession", 4), "");
+    assert_eq!(csrf_cookie(&format!("jwtsession={jwe}; jwtsession.csrf=tok"), "jwtsession"), "tok");
 }

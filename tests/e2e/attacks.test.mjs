@@ -66,7 +66,10 @@ describe("attacks through the Worker: a fresh session, status 200, the exact cod
     ["alg duplicated", forge('{"alg":"HS256","alg":"none"}', fresh()), "bad_json"],
     ["HS384 MAC under an HS256 header", forge(GOOD_HEADER, fresh(), { alg: "sha384" }), "bad_signature"],
     ["2 segments", good().split(".").slice(0, 2).join("."), "malformed"],
-    ["5 segments (a JWE)", `${good()}.${sigOf(good())}.${sigOf(good())}`, "malformed"],
+    // Five segments are read as a JWE (encrypted mode): this one's header is a JWS header.
+    ["5 segments, a JWS header", `${good()}.${sigOf(good())}.${sigOf(good())}`, "unsupported_algorithm"],
+    ["5 segments, a JWE of another key", `${b64url('{"alg":"dir","enc":"A256GCM"}')}..QkJCQkJCQkJCQkJC.e30.${"A".repeat(22)}`, "decrypt"],
+    ["6 segments", `${good()}.${sigOf(good())}.${sigOf(good())}.${sigOf(good())}`, "malformed"],
     ["empty payload segment", `${b64url(GOOD_HEADER)}..${sigOf(good())}`, "malformed"],
     ["padding", `${good()}=`, "bad_base64"],
     ["non-canonical base64 (e31)", `e31.${good().split(".").slice(1).join(".")}`, "bad_base64"],

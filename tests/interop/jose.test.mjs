@@ -2,7 +2,10 @@
 //
 // Tokens made by jose's SignJWT must verify with `jwt-session verify` (and fail with the right
 // error code when tampered with, expired or not yet valid); tokens made by `jwt-session sign`
-// must verify with jose's jwtVerify.
+// must verify with jose's jwtVerify. Encrypted mode, both ways: `jwt-session sign --mode
+// encrypted` must decrypt with jose's jwtDecrypt under the documented key (HKDF-SHA256 of the
+// secret, empty salt, info "worker-jwt-session A256GCM", 32 bytes), and jose's EncryptJWT with
+// {alg: "dir", enc: "A256GCM"} must verify with `jwt-session verify` (the Worker's engine).
 //
 //   cd tests/interop && npm ci
 //   JWT_SESSION_BIN=target/release/jwt-session node --test tests/interop/jose.test.mjs
@@ -11,11 +14,11 @@
 import { describe, test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, hkdfSync } from "node:crypto";
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { SignJWT, jwtVerify, decodeProtectedHeader, base64url } from "jose";
+import { SignJWT, jwtVerify, decodeProtectedHeader, base64url, EncryptJWT, jwtDecrypt } from "jose";
 
 const binArg = process.argv[2] ?? process.env.JWT_SESSION_BIN;
 if (!binArg) {
@@ -216,4 +219,69 @@ for (const alg of ALGS) {
       });
     });
   }
+}
+
+// The content key of encrypted mode, as the README tells an operator to derive it.
+const contentKey = (secret) =>
+  new Uint8Array(hkdfSync("sha256", secret, new Uint8Array(0), "worker-jwt-session A256GCM", 32));
+
+for (const [kind, { flags, key: secret }] of Object.entries(SECRETS)) {
+  describe(`encrypted mode (JWE dir + A256GCM), secret from ${kind}`, () => {
+    const key = contentKey(secret);
+
+    test("jose's jwtDecrypt reads a jwt-session JWE with the derived key", async () => {
+      const out = ok(cli(["sign", ...flags, "--mode", "encrypted", "--now", String(NOW)], JSON.stringify({ ...CLAIMS, ...UNICODE })));
+      const token = out.trim();
+      assert.equal(token.split(".").length, 5);
+      assert.ok(!token.includes(base64url.encode("Ada")), "the claims are not readable");
+      const { payload, protectedHeader } = await jwtDecrypt(token, key, {
+        keyManagementAlgorithms: ["dir"],
+        contentEncryptionAlgorithms: ["A256GCM"],
+      });
+      assert.deepEqual(protectedHeader, { alg: "dir", enc: "A256GCM" });
+      assert.deepEqual(payload, { ...CLAIMS, ...UNICODE, iat: NOW, exp: NOW + 86400 });
+      // Under another secret's key, jose cannot decrypt it either.
+      await assert.rejects(jwtDecrypt(token, contentKey(OTHER_SECRET)), (err) => {
+        assert.equal(err.code, "ERR_JWE_DECRYPTION_FAILED");
+        return true;
+      });
+    });
+
+    test("jwt-session verifies jose's EncryptJWT, and refuses it under another key", async () => {
+      const token = await new EncryptJWT({ ...CLAIMS, ...UNICODE })
+        .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
+        .setIssuedAt(NOW)
+        .setExpirationTime(NOW + 3600)
+        .encrypt(key);
+      const payload = JSON.parse(ok(cli(["verify", token, ...flags, "--now", String(NOW)])));
+      assert.deepEqual(payload, { ...CLAIMS, ...UNICODE, iat: NOW, exp: NOW + 3600 });
+      // The Worker's whole path: the JWE as the session cookie.
+      const session = JSON.parse(ok(cli(["verify", "--cookie", `theme=dark; jwtsession=${token}`, ...flags, "--now", String(NOW)])));
+      assert.deepEqual(session, { ...CLAIMS, ...UNICODE });
+      const foreign = await new EncryptJWT(CLAIMS)
+        .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
+        .setExpirationTime(NOW + 3600)
+        .encrypt(contentKey(OTHER_SECRET));
+      rejected(cli(["verify", foreign, ...flags, "--now", String(NOW)]), "decrypt");
+      // Expired in jose's token: the same claim checks as a JWS.
+      const expired = await new EncryptJWT(CLAIMS)
+        .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
+        .setExpirationTime(NOW - 3600)
+        .encrypt(key);
+      rejected(cli(["verify", expired, ...flags, "--now", String(NOW)]), "expired");
+    });
+
+    test("jwt-session refuses what jose writes that is not dir + A256GCM", async () => {
+      const a128 = await new EncryptJWT(CLAIMS)
+        .setProtectedHeader({ alg: "dir", enc: "A128GCM" })
+        .setExpirationTime(NOW + 3600)
+        .encrypt(key.slice(0, 16));
+      rejected(cli(["verify", a128, ...flags, "--now", String(NOW)]), "unsupported_algorithm");
+      const wrapped = await new EncryptJWT(CLAIMS)
+        .setProtectedHeader({ alg: "A256KW", enc: "A256GCM" })
+        .setExpirationTime(NOW + 3600)
+        .encrypt(key);
+      rejected(cli(["verify", wrapped, ...flags, "--now", String(NOW)]), "unsupported_algorithm");
+    });
+  });
 }

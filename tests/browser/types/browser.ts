@@ -33,6 +33,7 @@ export function codeOf(err: unknown): SessionDecodeErrorCode | undefined {
       case "too_large":
       case "bad_base64":
       case "bad_json":
+      case "decrypt":
         return err.code;
       default: {
         const never: never = err.code;
