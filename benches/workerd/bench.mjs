@@ -74,7 +74,7 @@ const WORKERS_RS = {
 
 // Order of the rows; contenders not listed come after, by file name.
 const ORDER = [
-  "ours", "ours-split", "ours-encrypted", "ours-per-request", "ours-core", "ours-js", "jose", "tsndr", "hono", "webcrypto", "rs-harness", "js-harness",
+  "ours", "ours-split", "ours-encrypted", "ours-revocation", "ours-per-request", "ours-core", "ours-js", "jose", "tsndr", "hono", "webcrypto", "rs-harness", "js-harness",
 ];
 const REFERENCE = "jose";
 const FLOOR = "webcrypto";
@@ -112,12 +112,23 @@ function rustRows() {
   const split = { name: "ours-split", script, runtime: "rust", bindings: { JWT_SESSION_MODE: "split" }, interop: false };
   // Encrypted mode: its cookie is a JWE (made by this Worker's /sign), decrypted and re-encrypted.
   const encrypted = { name: "ours-encrypted", script, runtime: "rust", bindings: { JWT_SESSION_MODE: "encrypted" }, interop: false };
+  // Revocation on: the same round trip plus the engine's look-ups in Miniflare's local KV (one
+  // bulk read per request: the bench cookie names its user, `sub`, and carries no `sid`).
+  const revocation = {
+    name: "ours-revocation",
+    script,
+    runtime: "rust",
+    bindings: { JWT_SESSION_REVOCATION_KV: "REVOKED" },
+    kvNamespaces: ["REVOKED"],
+    interop: false,
+  };
   return {
-    workers: [worker, split, encrypted],
+    workers: [worker, split, encrypted, revocation],
     rows: [
       { id: "ours", label: "ours: middleware load + commit (JwtSessions cached per isolate)", worker, query: "variant=cached" },
       { id: "ours-split", label: "ours: same, split mode (header.payload + HttpOnly .sig cookie)", worker: split, query: "variant=cached", split: true },
       { id: "ours-encrypted", label: "ours: same, encrypted mode (JWE dir + A256GCM in, JWE out)", worker: encrypted, query: "variant=cached", encrypted: true },
+      { id: "ours-revocation", label: "ours: same, revocation on (+ 1 bulk KV read, Miniflare's local KV)", worker: revocation, query: "variant=cached" },
       { id: "ours-per-request", label: "ours: same, JwtSessions::from_env on every request", worker, query: "variant=per-request" },
       { id: "ours-core", label: "ours: core engine on header strings (no Request/Response)", worker, query: "variant=core", net: "none" },
       { id: "rs-harness", label: "harness alone, workers-rs: Request + Response, no session", worker, query: "variant=harness", harness: "rust" },
@@ -315,6 +326,7 @@ async function main() {
       modulesRules: MODULES_RULES,
       compatibilityDate: COMPATIBILITY_DATE,
       bindings: { JWT_SESSION_SECRET: SECRET, ...w.bindings },
+      kvNamespaces: w.kvNamespaces,
     })),
     handleRuntimeStdio(stdout, stderr) {
       for (const s of [stdout, stderr]) s.on("data", (chunk) => logs.length < 200 && logs.push(String(chunk)));

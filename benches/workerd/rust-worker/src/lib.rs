@@ -15,7 +15,8 @@
 //!
 //! Variants:
 //! - `cached`: `JwtSessions::from_env_cached` (configuration and HMAC key state once per
-//!   isolate), as the README and the demo do;
+//!   isolate), as the README and the demo do; with `JWT_SESSION_REVOCATION_KV` bound, through
+//!   `load_with_env` / `commit_with_env` (the KV look-up included, as in `wrap`);
 //! - `per-request`: `JwtSessions::from_env` on every request, to show what caching saves;
 //! - `core`: the engine on header strings (`load_cookie_header` / `commit_headers`), no JS
 //!   objects: the share of the round trip that is our code rather than the JS boundary;
@@ -47,8 +48,10 @@ fn config_error(err: &worker_jwt_session::Error) -> Error {
     Error::RustError(format!("configuration: {err}"))
 }
 
-/// One round trip through the middleware; returns the response workerd would get.
-fn round_trip(env: &Env, cookie: &str, variant: Variant) -> Result<web_sys::Response> {
+/// One round trip through the middleware; returns the response workerd would get. With
+/// revocation configured (`JWT_SESSION_REVOCATION_KV`), the session is checked in KV on the
+/// way in, as `wrap` does.
+async fn round_trip(env: &Env, cookie: &str, variant: Variant) -> Result<web_sys::Response> {
     let built;
     let sessions: &JwtSessions = match variant {
         Variant::PerRequest => {
@@ -62,13 +65,25 @@ fn round_trip(env: &Env, cookie: &str, variant: Variant) -> Result<web_sys::Resp
     let mut init = RequestInit::new();
     init.with_headers(headers);
     let req = Request::new_with_init(URL, &init)?;
-    let session = sessions.load(&req);
+    let revocation = sessions.revocation_binding().is_some();
+    let session = if revocation {
+        match sessions.load_with_env(&req, env).await {
+            Ok(session) => session,
+            Err(_) => return Err(Error::RustError("the request was refused".into())),
+        }
+    } else {
+        sessions.load(&req)
+    };
     if let Some(code) = session.rejected() {
         return Err(Error::RustError(format!("the cookie was rejected: {code}")));
     }
     let n: u64 = session.get("counter")?.unwrap_or(0);
     session.insert("counter", n + 1)?;
-    let response = sessions.commit(&session, &req, Response::ok("ok")?)?;
+    let response = if revocation {
+        sessions.commit_with_env(&session, &req, Response::ok("ok")?, env).await?
+    } else {
+        sessions.commit(&session, &req, Response::ok("ok")?)?
+    };
     Ok(response.into())
 }
 
@@ -109,7 +124,7 @@ fn core_round_trip(env: &Env, cookie: &str) -> Result<String> {
     first.ok_or_else(|| Error::RustError("no Set-Cookie".into()))
 }
 
-fn bench(req: &Request, env: &Env) -> Result<Response> {
+async fn bench(req: &Request, env: &Env) -> Result<Response> {
     let url = req.inner().url();
     let n: u32 = query_param(&url, "n").and_then(|v| v.parse().ok()).unwrap_or(1).max(1);
     let variant = match query_param(&url, "variant").unwrap_or("cached") {
@@ -131,7 +146,7 @@ fn bench(req: &Request, env: &Env) -> Result<Response> {
         } else if variant == Variant::Harness {
             last = Some(harness(&cookie)?);
         } else {
-            last = Some(round_trip(env, &cookie, variant)?);
+            last = Some(round_trip(env, &cookie, variant).await?);
         }
     }
     let ms = js_sys::Date::now() - start;
@@ -180,7 +195,7 @@ async fn verify(mut req: Request, env: &Env) -> Result<Response> {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     match (req.method(), req.path().as_str()) {
-        (Method::Get, "/bench") => bench(&req, &env),
+        (Method::Get, "/bench") => bench(&req, &env).await,
         (Method::Post, "/sign") => sign(req, &env).await,
         (Method::Post, "/verify") => verify(req, &env).await,
         (Method::Get, "/") => Response::ok("bench-worker: GET /bench, POST /sign, POST /verify"),
