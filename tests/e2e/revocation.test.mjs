@@ -193,3 +193,36 @@ for (const target of TARGETS) {
     });
   });
 }
+
+// The axum layer (examples/axum, `SessionLayer::from_env(&env)`), which stores its user under
+// `user`: the same revocation through the layer.
+describe("axum example", () => {
+  let w;
+  before(async () => {
+    const bindings = { ...revocation, JWT_SESSION_USER_CLAIM: "user" };
+    w = await startApps("examples/axum/build/index.js", [{ name: "kv", bindings, kvNamespaces: ["REVOKED"] }], {
+      port: 8853,
+    });
+  });
+  after(() => w?.dispose());
+  const get = async (jar, path) => jar.store(await w.fetch("kv", path, { headers: { Cookie: jar.header() } }));
+
+  test("logout revokes a copy of the cookie; logout-everywhere every session of the user", async () => {
+    const jar = new Jar();
+    await get(jar, "/login/ada");
+    const stolen = copyOf(jar);
+    assert.equal((await get(jar, "/logout")).status, 200);
+    assert.deepEqual(await (await get(stolen, "/me")).json(), {});
+    const [phone, laptop] = [new Jar(), new Jar()];
+    await get(phone, "/login/bob");
+    await get(laptop, "/login/bob");
+    assert.equal((await get(phone, "/logout-everywhere")).status, 200);
+    assert.deepEqual(await (await get(laptop, "/me")).json(), {});
+    // Without a user, the handler's `?` gives the engine's code.
+    const anonymous = new Jar();
+    await get(anonymous, "/");
+    const refused = await get(anonymous, "/logout-everywhere");
+    assert.equal(refused.status, 500);
+    assert.match(await refused.text(), /revocation_unavailable/);
+  });
+});

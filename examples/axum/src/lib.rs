@@ -16,6 +16,7 @@ fn router(env: &Env) -> Router {
         .route("/cart/add/{item}", get(add_to_cart))
         .route("/me", get(me))
         .route("/logout", get(logout))
+        .route("/logout-everywhere", get(logout_everywhere))
         .route("/health", get(|| async { "ok\n" }))
         .layer(SessionLayer::from_env(env));
     // Tests only (the binding is never set in production): a route added after the layer,
@@ -50,8 +51,18 @@ async fn me(session: Session) -> Json<serde_json::Map<String, serde_json::Value>
 }
 
 async fn logout(session: Session) -> &'static str {
-    session.destroy();
+    // With revocation on (JWT_SESSION_REVOCATION_KV), a copy of the cookie kept elsewhere is
+    // refused from now on; with it off, revoke() says so and the cookie is just expired.
+    if session.revoke().is_err() {
+        session.destroy();
+    }
     "logged out\n"
+}
+
+/// Every session of this user (the claim JWT_SESSION_USER_CLAIM names) ends, this one too.
+async fn logout_everywhere(session: Session) -> Result<&'static str, Error> {
+    session.revoke_all()?;
+    Ok("logged out everywhere\n")
 }
 
 #[event(fetch)]
