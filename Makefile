@@ -178,12 +178,14 @@ $(BENCH_WORKERD)/node_modules/.package-lock.json: $(BENCH_WORKERD)/package.json 
 	@touch $@
 
 # The Rust Workers of the workerd part, built exactly like the demo (`make worker`): the bench
-# Worker, a bare workers-rs hello-world, and the same hello-world with the middleware.
+# Worker, a bare workers-rs hello-world, the same hello-world with the middleware, and that one
+# with the feature `encrypted` (what the feature adds).
 .PHONY: bench-workers
 bench-workers: worker
 	cd $(BENCH_WORKERD)/rust-worker && worker-build --release
 	cd $(BENCH_WORKERD)/hello-worker && worker-build --release
 	cd $(BENCH_WORKERD)/hello-session && worker-build --release
+	cd $(BENCH_WORKERD)/hello-session-encrypted && worker-build --release
 
 # js-worker builds the engine of the "ours: JS wrapper" contender (worker-jwt-session/worker).
 bench: python-tools bench-workers js-worker $(BENCH_WORKERD)/node_modules/.package-lock.json
